@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fwctl core: the fwctl class, its character devices and the ioctls that
+ * carry firmware RPCs from user space to device drivers.
+ *
+ * Locking: fwctl_device.registration_lock is taken for read around every call
+ * into the driver and for write by fwctl_unregister(), which then clears
+ * ops. Copies to and from user memory happen outside of it, so a process that
+ * stalls a page fault cannot hold up an unplug. uctx_list_lock nests inside
+ * registration_lock.
+ */
+#define pr_fmt(fmt) "fwctl: " fmt
+
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/fwctl.h>
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/panic.h>
+#include <linux/sched.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <kunit/visibility.h>
+
+#include "fwctl_internal.h"
+
+/*
+ * Kernels before 6.15 have no fwctl taint flag. Set the bit upstream assigned
+ * to it anyway, so /proc/sys/kernel/tainted reads the same on every kernel
+ * that runs this code (the letter is only printed where the flag is known).
+ */
+#ifndef TAINT_FWCTL
+#define TAINT_FWCTL 19
+#endif
+
+#define FWCTL_MAX_DEVICES 4096
+
+static dev_t fwctl_dev;
+static DEFINE_IDA(fwctl_ida);
+
+/* One kernel command being executed: the struct copied in and where from */
+struct fwctl_ucmd {
+	struct fwctl_uctx *uctx;
+	void __user *ubuffer;
+	void *cmd;
+	u32 user_size;
+};
+
+/* Copy the command struct back, never more than the caller passed */
+static int fwctl_ucmd_respond(struct fwctl_ucmd *ucmd, size_t cmd_len)
+{
+	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
+			 min_t(size_t, ucmd->user_size, cmd_len)))
+		return -EFAULT;
+	return 0;
+}
+
+static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
+{
+	void *data __free(kfree) = NULL;
+	struct fwctl_device *fwctl = ucmd->uctx->fwctl;
+	struct fwctl_info *cmd = ucmd->cmd;
+	void __user *udata = u64_to_user_ptr(cmd->out_device_data);
+	size_t data_len = 0;
+	size_t copy_len;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+
+	scoped_guard(rwsem_read, &fwctl->registration_lock) {
+		if (!fwctl->ops)
+			return -ENODEV;
+		cmd->out_device_type = fwctl->ops->device_type;
+		/* A zero length asks for the type alone; the driver is not called */
+		if (cmd->device_data_len && fwctl->ops->info) {
+			data = fwctl->ops->info(ucmd->uctx, &data_len);
+			if (IS_ERR(data))
+				return PTR_ERR(data);
+		}
+	}
+
+	if (cmd->device_data_len) {
+		if (data_len > FWCTL_MAX_RPC_LEN) {
+			dev_err_ratelimited(&fwctl->dev,
+					    "driver returned %zu bytes of info\n",
+					    data_len);
+			return -EIO;
+		}
+		copy_len = min_t(size_t, data_len, cmd->device_data_len);
+		if (copy_to_user(udata, data, copy_len))
+			return -EFAULT;
+		/* The whole user buffer is defined: zeros after the data */
+		if (clear_user(udata + copy_len,
+			       cmd->device_data_len - copy_len))
+			return -EFAULT;
+		cmd->device_data_len = data_len;
+	}
+
+	return fwctl_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+static const char *const fwctl_scope_names[] = {
+	[FWCTL_RPC_CONFIGURATION] = "CONFIGURATION",
+	[FWCTL_RPC_DEBUG_READ_ONLY] = "DEBUG_READ_ONLY",
+	[FWCTL_RPC_DEBUG_WRITE] = "DEBUG_WRITE",
+	[FWCTL_RPC_DEBUG_WRITE_FULL] = "DEBUG_WRITE_FULL",
+};
+
+/**
+ * fwctl_rpc_check_scope - Apply the rules of an RPC scope to the caller
+ * @uctx: The FD's context
+ * @scope: The scope user space asked for
+ *
+ * Rejects unknown scopes and callers without the capability a scope needs,
+ * and taints the kernel for the scopes that may change the device in ways
+ * the kernel cannot vouch for. Each FD logs the first tainting RPC of each
+ * scope, naming the process, so the taint can be traced back.
+ *
+ * Return: 0, -EOPNOTSUPP or -EPERM.
+ */
+VISIBLE_IF_KUNIT int fwctl_rpc_check_scope(struct fwctl_uctx *uctx, u32 scope)
+{
+	switch (scope) {
+	case FWCTL_RPC_CONFIGURATION:
+	case FWCTL_RPC_DEBUG_READ_ONLY:
+		return 0;
+	case FWCTL_RPC_DEBUG_WRITE_FULL:
+		if (!capable(CAP_SYS_RAWIO))
+			return -EPERM;
+		fallthrough;
+	case FWCTL_RPC_DEBUG_WRITE:
+		add_taint(TAINT_FWCTL, LOCKDEP_STILL_OK);
+		if (!test_and_set_bit(scope, &uctx->taint_logged))
+			dev_warn(&uctx->fwctl->dev,
+				 "%s[%d]: RPC at scope %s taints the kernel\n",
+				 current->comm, task_pid_nr(current),
+				 fwctl_scope_names[scope]);
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(fwctl_rpc_check_scope);
+
+static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
+{
+	struct fwctl_device *fwctl = ucmd->uctx->fwctl;
+	struct fwctl_rpc *cmd = ucmd->cmd;
+	size_t out_len = cmd->out_len;
+	void *resp;
+	int ret;
+
+	ret = fwctl_rpc_check_scope(ucmd->uctx, cmd->scope);
+	if (ret)
+		return ret;
+	if (cmd->in_len > FWCTL_MAX_RPC_LEN || cmd->out_len > FWCTL_MAX_RPC_LEN)
+		return -EMSGSIZE;
+
+	/*
+	 * Sized to the request, not to the maximum, and charged to the
+	 * caller's memory cgroup. Fully overwritten by the copy, so not zeroed.
+	 */
+	void *req __free(kvfree) = kvmalloc(cmd->in_len, GFP_KERNEL_ACCOUNT);
+	if (!req)
+		return -ENOMEM;
+	if (copy_from_user(req, u64_to_user_ptr(cmd->in), cmd->in_len))
+		return -EFAULT;
+
+	scoped_guard(rwsem_read, &fwctl->registration_lock) {
+		if (!fwctl->ops)
+			return -ENODEV;
+		resp = fwctl->ops->fw_rpc(ucmd->uctx, cmd->scope, req,
+					  cmd->in_len, &out_len);
+	}
+	if (IS_ERR(resp))
+		return PTR_ERR(resp);
+	/* From here on req names the one buffer left to free */
+	if (resp != req) {
+		kvfree(req);
+		req = resp;
+	}
+	if (!resp || out_len > FWCTL_MAX_RPC_LEN) {
+		dev_err_ratelimited(&fwctl->dev,
+				    "driver returned a bad response (%p, %zu bytes)\n",
+				    resp, out_len);
+		return -EIO;
+	}
+
+	if (copy_to_user(u64_to_user_ptr(cmd->out), resp,
+			 min_t(size_t, cmd->out_len, out_len)))
+		return -EFAULT;
+	cmd->out_len = out_len;
+	return fwctl_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+/* Every command struct, so one stack buffer holds any of them */
+union fwctl_ucmd_buffer {
+	struct fwctl_info info;
+	struct fwctl_rpc rpc;
+};
+
+struct fwctl_ioctl_op {
+	unsigned int size;
+	unsigned int min_size;
+	unsigned int ioctl_num;
+	int (*execute)(struct fwctl_ucmd *ucmd);
+};
+
+/*
+ * min_size is the size of the first version of a struct, and never changes:
+ * later versions only append fields, which older callers leave out. The
+ * dispatcher checks ioctl_num, so an entry in the wrong slot cannot be run.
+ */
+#define FWCTL_IOCTL_OP(_ioctl, _fn, _struct, _last)                            \
+	{                                                                      \
+		.size = sizeof(_struct) +                                      \
+			BUILD_BUG_ON_ZERO(sizeof(union fwctl_ucmd_buffer) <    \
+					  sizeof(_struct)),                    \
+		.min_size = offsetofend(_struct, _last),                       \
+		.ioctl_num = _ioctl,                                           \
+		.execute = _fn,                                                \
+	}
+
+static const struct fwctl_ioctl_op fwctl_ioctl_ops[] = {
+	[FWCTL_CMD_INFO - FWCTL_CMD_BASE] =
+		FWCTL_IOCTL_OP(FWCTL_INFO, fwctl_cmd_info, struct fwctl_info,
+			       out_device_data),
+	[FWCTL_CMD_RPC - FWCTL_CMD_BASE] =
+		FWCTL_IOCTL_OP(FWCTL_RPC, fwctl_cmd_rpc, struct fwctl_rpc, out),
+};
+
+/**
+ * fwctl_uctx_ioctl - Decode and run one fwctl ioctl
+ * @uctx: The FD's context
+ * @cmd: The ioctl number
+ * @arg: The user pointer to the command struct
+ *
+ * Return: 0 or a negative errno as documented in the uAPI.
+ */
+VISIBLE_IF_KUNIT long fwctl_uctx_ioctl(struct fwctl_uctx *uctx,
+				       unsigned int cmd, unsigned long arg)
+{
+	unsigned int idx = _IOC_NR(cmd) - FWCTL_CMD_BASE;
+	const struct fwctl_ioctl_op *op;
+	union fwctl_ucmd_buffer buf;
+	struct fwctl_ucmd ucmd = {
+		.uctx = uctx,
+		.ubuffer = (void __user *)arg,
+		.cmd = &buf,
+	};
+	int ret;
+
+	if (idx >= ARRAY_SIZE(fwctl_ioctl_ops))
+		return -ENOTTY;
+	op = &fwctl_ioctl_ops[idx];
+	if (op->ioctl_num != cmd)
+		return -ENOTTY;
+
+	if (get_user(ucmd.user_size, (u32 __user *)ucmd.ubuffer))
+		return -EFAULT;
+	if (ucmd.user_size < op->min_size)
+		return -EINVAL;
+	/* Zero-fills a short struct; E2BIG for non-zero bytes past ours */
+	ret = copy_struct_from_user(ucmd.cmd, op->size, ucmd.ubuffer,
+				    ucmd.user_size);
+	if (ret)
+		return ret;
+
+	return op->execute(&ucmd);
+}
+EXPORT_SYMBOL_IF_KUNIT(fwctl_uctx_ioctl);
+
+/**
+ * fwctl_uctx_open - Create the context of a new FD
+ * @fwctl: The device being opened
+ *
+ * Return: the new context, holding a reference on @fwctl, or an ERR_PTR:
+ * -ENODEV once the device is unregistered, -ENOMEM, or the driver's error.
+ */
+VISIBLE_IF_KUNIT struct fwctl_uctx *fwctl_uctx_open(struct fwctl_device *fwctl)
+{
+	struct fwctl_uctx *uctx;
+	int ret;
+
+	guard(rwsem_read)(&fwctl->registration_lock);
+	if (!fwctl->ops)
+		return ERR_PTR(-ENODEV);
+
+	uctx = kzalloc(fwctl->ops->uctx_size, GFP_KERNEL_ACCOUNT);
+	if (!uctx)
+		return ERR_PTR(-ENOMEM);
+	uctx->fwctl = fwctl;
+	ret = fwctl->ops->open_uctx(uctx);
+	if (ret) {
+		kfree(uctx);
+		return ERR_PTR(ret);
+	}
+
+	scoped_guard(mutex, &fwctl->uctx_list_lock)
+		list_add_tail(&uctx->uctx_list_entry, &fwctl->uctx_list);
+	fwctl_get(fwctl);
+	return uctx;
+}
+EXPORT_SYMBOL_IF_KUNIT(fwctl_uctx_open);
+
+/* Caller holds registration_lock and uctx_list_lock, and ops is set */
+static void fwctl_uctx_detach(struct fwctl_uctx *uctx)
+{
+	list_del(&uctx->uctx_list_entry);
+	uctx->fwctl->ops->close_uctx(uctx);
+}
+
+/**
+ * fwctl_uctx_release - Tear down the context of a closed FD
+ * @uctx: The context from fwctl_uctx_open()
+ *
+ * Runs the driver's close_uctx unless fwctl_unregister() already did.
+ */
+VISIBLE_IF_KUNIT void fwctl_uctx_release(struct fwctl_uctx *uctx)
+{
+	struct fwctl_device *fwctl = uctx->fwctl;
+
+	scoped_guard(rwsem_read, &fwctl->registration_lock) {
+		if (fwctl->ops) {
+			guard(mutex)(&fwctl->uctx_list_lock);
+			fwctl_uctx_detach(uctx);
+		}
+	}
+	kfree(uctx);
+	fwctl_put(fwctl);
+}
+EXPORT_SYMBOL_IF_KUNIT(fwctl_uctx_release);
+
+static int fwctl_fops_open(struct inode *inode, struct file *filp)
+{
+	struct fwctl_device *fwctl =
+		container_of(inode->i_cdev, struct fwctl_device, cdev);
+	struct fwctl_uctx *uctx;
+
+	uctx = fwctl_uctx_open(fwctl);
+	if (IS_ERR(uctx))
+		return PTR_ERR(uctx);
+	filp->private_data = uctx;
+	return 0;
+}
+
+static int fwctl_fops_release(struct inode *inode, struct file *filp)
+{
+	fwctl_uctx_release(filp->private_data);
+	return 0;
+}
+
+static long fwctl_fops_ioctl(struct file *filp, unsigned int cmd,
+			     unsigned long arg)
+{
+	return fwctl_uctx_ioctl(filp->private_data, cmd, arg);
+}
+
+static const struct file_operations fwctl_fops = {
+	.owner = THIS_MODULE,
+	.open = fwctl_fops_open,
+	.release = fwctl_fops_release,
+	.unlocked_ioctl = fwctl_fops_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static void fwctl_device_release(struct device *device)
+{
+	struct fwctl_device *fwctl =
+		container_of(device, struct fwctl_device, dev);
+
+	ida_free(&fwctl_ida, MINOR(fwctl->dev.devt));
+	mutex_destroy(&fwctl->uctx_list_lock);
+	kfree(fwctl);
+}
+
+static char *fwctl_devnode(const struct device *dev, umode_t *mode)
+{
+	return kasprintf(GFP_KERNEL, "fwctl/%s", dev_name(dev));
+}
+
+static const struct class fwctl_class = {
+	.name = "fwctl",
+	.dev_release = fwctl_device_release,
+	.devnode = fwctl_devnode,
+};
+
+/**
+ * _fwctl_alloc_device - Allocate a fwctl device; use fwctl_alloc_device()
+ * @parent: The physical device the firmware belongs to
+ * @ops: The driver's operations
+ * @size: Size of the driver's struct, which embeds &struct fwctl_device at 0
+ *
+ * Return: the zeroed, initialised device holding one reference, or NULL.
+ */
+struct fwctl_device *_fwctl_alloc_device(struct device *parent,
+					 const struct fwctl_ops *ops,
+					 size_t size)
+{
+	struct fwctl_device *fwctl;
+	int minor;
+
+	if (size < sizeof(*fwctl) || !ops->fw_rpc || !ops->open_uctx ||
+	    !ops->close_uctx || ops->uctx_size < sizeof(struct fwctl_uctx)) {
+		dev_err(parent, "incomplete fwctl_ops, not registering\n");
+		return NULL;
+	}
+
+	fwctl = kzalloc(size, GFP_KERNEL);
+	if (!fwctl)
+		return NULL;
+	minor = ida_alloc_max(&fwctl_ida, FWCTL_MAX_DEVICES - 1, GFP_KERNEL);
+	if (minor < 0) {
+		kfree(fwctl);
+		return NULL;
+	}
+
+	fwctl->dev.class = &fwctl_class;
+	fwctl->dev.parent = parent;
+	fwctl->dev.devt = MKDEV(MAJOR(fwctl_dev), minor);
+	init_rwsem(&fwctl->registration_lock);
+	mutex_init(&fwctl->uctx_list_lock);
+	INIT_LIST_HEAD(&fwctl->uctx_list);
+	fwctl->ops = ops;
+	cdev_init(&fwctl->cdev, &fwctl_fops);
+	fwctl->cdev.owner = THIS_MODULE;
+
+	/* From here on fwctl_device_release() owns the memory and the minor */
+	device_initialize(&fwctl->dev);
+	if (dev_set_name(&fwctl->dev, "fwctl%d", minor)) {
+		fwctl_put(fwctl);
+		return NULL;
+	}
+	return fwctl;
+}
+EXPORT_SYMBOL_NS_GPL(_fwctl_alloc_device, FWCTL);
+
+/**
+ * fwctl_register - Make a fwctl device visible to user space
+ * @fwctl: A device from fwctl_alloc_device()
+ *
+ * User space may open the device node before this returns, and keep it open
+ * even if this fails; the driver's ops must be ready to be called.
+ *
+ * Return: 0 or a negative errno. On failure, call fwctl_put() and not
+ * fwctl_unregister().
+ */
+int fwctl_register(struct fwctl_device *fwctl)
+{
+	return cdev_device_add(&fwctl->cdev, &fwctl->dev);
+}
+EXPORT_SYMBOL_NS_GPL(fwctl_register, FWCTL);
+
+/**
+ * fwctl_unregister - Detach the driver from a fwctl device
+ * @fwctl: A device that fwctl_register() added
+ *
+ * Removes the device node, waits for the driver calls in flight to finish,
+ * and calls close_uctx for every FD still open. Those FDs stay valid, but
+ * every ioctl on them fails with -ENODEV. When this returns the driver's
+ * ops are never called again for @fwctl; it still has to drop its own
+ * reference with fwctl_put().
+ */
+void fwctl_unregister(struct fwctl_device *fwctl)
+{
+	struct fwctl_uctx *uctx, *next;
+
+	cdev_device_del(&fwctl->cdev, &fwctl->dev);
+
+	guard(rwsem_write)(&fwctl->registration_lock);
+	scoped_guard(mutex, &fwctl->uctx_list_lock) {
+		list_for_each_entry_safe(uctx, next, &fwctl->uctx_list,
+					 uctx_list_entry)
+			fwctl_uctx_detach(uctx);
+	}
+	fwctl->ops = NULL;
+}
+EXPORT_SYMBOL_NS_GPL(fwctl_unregister, FWCTL);
+
+static int __init fwctl_init(void)
+{
+	int ret;
+
+	ret = alloc_chrdev_region(&fwctl_dev, 0, FWCTL_MAX_DEVICES, "fwctl");
+	if (ret)
+		return ret;
+
+	ret = class_register(&fwctl_class);
+	if (ret) {
+		unregister_chrdev_region(fwctl_dev, FWCTL_MAX_DEVICES);
+		return ret;
+	}
+	return 0;
+}
+
+static void __exit fwctl_exit(void)
+{
+	class_unregister(&fwctl_class);
+	unregister_chrdev_region(fwctl_dev, FWCTL_MAX_DEVICES);
+}
+
+module_init(fwctl_init);
+module_exit(fwctl_exit);
+MODULE_DESCRIPTION("fwctl device firmware access framework");
+MODULE_LICENSE("GPL");
