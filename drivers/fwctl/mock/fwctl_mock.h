@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * Test-only ABI of the fwctl mock driver.
+ *
+ * This is not uAPI: it changes together with the fwctl selftests, which
+ * include it by relative path. Nothing but the tests may depend on it.
+ */
+#ifndef __FWCTL_MOCK_H
+#define __FWCTL_MOCK_H
+
+#include <linux/types.h>
+
+/*
+ * Upstream hands out enum fwctl_device_type values densely from 0; this one
+ * ("mock" in ASCII) is far out of that range so it can never collide.
+ */
+#define FWCTL_DEVICE_TYPE_MOCK 0x6d6f636b
+
+#define FWCTL_MOCK_FW_VERSION 0x00010000
+#define FWCTL_MOCK_NUM_REGS 16
+#define FWCTL_MOCK_MEM_SIZE 256
+#define FWCTL_MOCK_MAX_OBJECTS 64
+
+/*
+ * debugfs controls, under <debugfs>/fwctl_mock/:
+ *   add      write an instance id N: creates platform device fwctl_mock.N
+ *            and its fwctl device (EEXIST if N exists)
+ *   remove   write an instance id N: unbinds and deletes fwctl_mock.N, the
+ *            hot-unplug path; open FDs of it become orphans
+ *   objects  read: firmware objects alive in all instances
+ *   uctxs    read: per-FD contexts opened and not yet closed by close_uctx
+ * The fwctl device of instance N is the one directory below
+ * /sys/bus/platform/devices/fwctl_mock.N/fwctl/. The module parameter
+ * nr_devices (default 1) creates instances 0 .. nr_devices - 1 at load.
+ */
+
+/**
+ * struct fwctl_info_mock - Device data returned by FWCTL_INFO
+ * @fw_version: FWCTL_MOCK_FW_VERSION
+ * @uctx_id: Number of this FD's context: unique per open of the instance,
+ *	counted from 1
+ * @max_objects: FWCTL_MOCK_MAX_OBJECTS, objects one FD may hold
+ * @__reserved: Zero
+ */
+struct fwctl_info_mock {
+	__u32 fw_version;
+	__u32 uctx_id;
+	__u32 max_objects;
+	__u32 __reserved;
+};
+
+/**
+ * enum fwctl_mock_opcode - Mailbox commands, with the lowest scope each needs
+ * @FWCTL_MOCK_OP_QUERY: CONFIGURATION. Response: header with @len 16, then
+ *	&struct fwctl_mock_query. Longer than the request.
+ * @FWCTL_MOCK_OP_ECHO: CONFIGURATION. The response is the request, byte for
+ *	byte, answered in place: as long as the request.
+ * @FWCTL_MOCK_OP_SUM: CONFIGURATION. Response: header only, @value the sum
+ *	of the payload bytes. Shorter than a request with a payload.
+ * @FWCTL_MOCK_OP_OBJ_CREATE: CONFIGURATION. Creates a firmware object owned
+ *	by this FD and tagged with @arg; response @value is its id, non-zero
+ *	and unique within the instance.
+ *	ENOSPC past FWCTL_MOCK_MAX_OBJECTS per FD.
+ * @FWCTL_MOCK_OP_OBJ_DESTROY: CONFIGURATION. Destroys object @arg of this
+ *	FD. An id this FD does not hold, including one of another FD, is a
+ *	firmware error: status FWCTL_MOCK_STATUS_NO_OBJECT.
+ * @FWCTL_MOCK_OP_READ_LOG: DEBUG_READ_ONLY. Response: header with @len = @arg,
+ *	then @arg bytes of the firmware log, byte i being fwctl_mock_log_byte(i).
+ *	@arg may be up to 2 MiB - 16: the response can be longer than the
+ *	caller's buffer.
+ * @FWCTL_MOCK_OP_READ_REG: DEBUG_READ_ONLY. Response @value: debug register
+ *	@arg (below FWCTL_MOCK_NUM_REGS, else status FWCTL_MOCK_STATUS_BAD_ARG).
+ * @FWCTL_MOCK_OP_WRITE_REG: DEBUG_WRITE. Payload: one __u64, written to debug
+ *	register @arg. Response: header only, @value the old value.
+ * @FWCTL_MOCK_OP_POKE: DEBUG_WRITE_FULL. Writes the payload into firmware
+ *	memory at offset @arg (the whole range within FWCTL_MOCK_MEM_SIZE, else
+ *	status FWCTL_MOCK_STATUS_BAD_ARG). Response: header only, @value the
+ *	number of bytes written.
+ *
+ * Every command takes a &struct fwctl_mock_cmd and, but for ECHO, answers with
+ * a &struct fwctl_mock_rsp followed by @len payload bytes. The driver refuses
+ * a request with EINVAL if it is shorter than the header, if @flags or
+ * @__reserved is non-zero, or if its payload length is wrong for the
+ * command (WRITE_REG: exactly 8; QUERY, OBJ_*, READ_*: none); with
+ * EOPNOTSUPP if the opcode is unknown; and with EBADMSG if the RPC's scope is
+ * below the command's.
+ */
+enum fwctl_mock_opcode {
+	FWCTL_MOCK_OP_QUERY = 1,
+	FWCTL_MOCK_OP_ECHO = 2,
+	FWCTL_MOCK_OP_SUM = 3,
+	FWCTL_MOCK_OP_OBJ_CREATE = 4,
+	FWCTL_MOCK_OP_OBJ_DESTROY = 5,
+	FWCTL_MOCK_OP_READ_LOG = 6,
+	FWCTL_MOCK_OP_READ_REG = 7,
+	FWCTL_MOCK_OP_WRITE_REG = 8,
+	FWCTL_MOCK_OP_POKE = 9,
+};
+
+/**
+ * enum fwctl_mock_status - Firmware result in &fwctl_mock_rsp.status
+ * @FWCTL_MOCK_STATUS_OK: Success
+ * @FWCTL_MOCK_STATUS_NO_OBJECT: No object of this FD has that id
+ * @FWCTL_MOCK_STATUS_BAD_ARG: @arg is out of range for the command
+ */
+enum fwctl_mock_status {
+	FWCTL_MOCK_STATUS_OK = 0,
+	FWCTL_MOCK_STATUS_NO_OBJECT = 1,
+	FWCTL_MOCK_STATUS_BAD_ARG = 2,
+};
+
+/**
+ * struct fwctl_mock_cmd - Request header
+ * @opcode: One of &enum fwctl_mock_opcode
+ * @flags: Must be 0
+ * @__reserved: Must be 0
+ * @arg: Command specific
+ *
+ * The payload, if any, follows up to the RPC's in_len.
+ */
+struct fwctl_mock_cmd {
+	__u16 opcode;
+	__u16 flags;
+	__u32 __reserved;
+	__u64 arg;
+};
+
+/**
+ * struct fwctl_mock_rsp - Response header
+ * @opcode: The request's opcode
+ * @status: One of &enum fwctl_mock_status
+ * @len: Number of payload bytes after this header
+ * @value: Command specific
+ */
+struct fwctl_mock_rsp {
+	__u16 opcode;
+	__u16 status;
+	__u32 len;
+	__u64 value;
+};
+
+/**
+ * struct fwctl_mock_query - Payload of the QUERY response
+ * @fw_version: FWCTL_MOCK_FW_VERSION
+ * @nr_objects: Objects this FD holds
+ * @nr_regs: FWCTL_MOCK_NUM_REGS
+ * @mem_size: FWCTL_MOCK_MEM_SIZE
+ */
+struct fwctl_mock_query {
+	__u32 fw_version;
+	__u32 nr_objects;
+	__u32 nr_regs;
+	__u32 mem_size;
+};
+
+/* Byte @i of the firmware log returned by FWCTL_MOCK_OP_READ_LOG */
+static inline __u8 fwctl_mock_log_byte(__u64 i)
+{
+	return (__u8)(i * 31 + (i >> 8) + 7);
+}
+
+#endif
