@@ -6,13 +6,23 @@
 #define __FWCTL_INTERNAL_H
 
 #include <linux/fwctl.h>
+#include <linux/panic.h>
 #include <linux/sizes.h>
+
+/*
+ * Kernels before 6.15 have no fwctl taint flag. Set the bit upstream assigned
+ * to it anyway, so /proc/sys/kernel/tainted reads the same on every kernel
+ * that runs this code (the letter is only printed where the flag is known).
+ */
+#ifndef TAINT_FWCTL
+#define TAINT_FWCTL 19
+#endif
 
 /* The largest request or response buffer the core accepts */
 #define FWCTL_MAX_RPC_LEN SZ_2M
 
 #if IS_ENABLED(CONFIG_KUNIT)
-int fwctl_rpc_check_scope(struct fwctl_uctx *uctx, u32 scope);
+int fwctl_rpc_check_scope(u32 scope);
 long fwctl_uctx_ioctl(struct fwctl_uctx *uctx, unsigned int cmd,
 		      unsigned long arg);
 struct fwctl_uctx *fwctl_uctx_open(struct fwctl_device *fwctl);

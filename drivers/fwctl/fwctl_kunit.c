@@ -10,6 +10,7 @@
 #include <linux/err.h>
 #include <linux/fwctl.h>
 #include <linux/mman.h>
+#include <linux/panic.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -684,19 +685,62 @@ out:
 
 static void fwctl_test_scope_check(struct kunit *test)
 {
+	const struct cred *old;
+	struct cred *new;
+
+	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(FWCTL_RPC_CONFIGURATION), 0);
+	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(FWCTL_RPC_DEBUG_READ_ONLY),
+			0);
+	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(FWCTL_RPC_DEBUG_WRITE), 0);
+	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(FWCTL_RPC_DEBUG_WRITE_FULL),
+			0);
+	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(4), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(64), -EOPNOTSUPP);
+
+	new = prepare_creds();
+	KUNIT_ASSERT_NOT_NULL(test, new);
+	cap_lower(new->cap_effective, CAP_SYS_RAWIO);
+	old = override_creds(new);
+	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(FWCTL_RPC_DEBUG_WRITE), 0);
+	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(FWCTL_RPC_DEBUG_WRITE_FULL),
+			-EPERM);
+	revert_creds(old);
+	put_cred(new);
+}
+
+/*
+ * A tainting RPC that never reaches the driver (too long, or on an orphaned
+ * FD) leaves the kernel untainted.
+ */
+static void fwctl_test_taint_only_when_delivered(struct kunit *test)
+{
+	struct kt_state *st = test->priv;
+	struct fwctl_rpc rpc = {
+		.size = sizeof(rpc),
+		.scope = FWCTL_RPC_DEBUG_WRITE,
+		.in_len = FWCTL_MAX_RPC_LEN + 1,
+	};
 	struct fwctl_uctx *uctx;
+	unsigned long urpc;
+
+	if (test_taint(TAINT_FWCTL))
+		kunit_skip(test, "the kernel is already tainted by fwctl");
 
 	kt_setup(test, &kt_ops);
 	uctx = kt_open(test);
-	KUNIT_EXPECT_EQ(test,
-			fwctl_rpc_check_scope(uctx, FWCTL_RPC_CONFIGURATION),
-			0);
-	KUNIT_EXPECT_EQ(test,
-			fwctl_rpc_check_scope(uctx, FWCTL_RPC_DEBUG_READ_ONLY),
-			0);
-	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(uctx, 4), -EOPNOTSUPP);
-	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(uctx, 64), -EOPNOTSUPP);
+	urpc = kt_put(test, 0, &rpc, sizeof(rpc));
+	KUNIT_EXPECT_EQ(test, fwctl_uctx_ioctl(uctx, FWCTL_RPC, urpc),
+			-EMSGSIZE);
+
+	rpc.in_len = 8;
+	rpc.in = (unsigned long)st->umem + PAGE_SIZE;
+	urpc = kt_put(test, 0, &rpc, sizeof(rpc));
+	kt_unregister(st);
+	KUNIT_EXPECT_EQ(test, fwctl_uctx_ioctl(uctx, FWCTL_RPC, urpc), -ENODEV);
+
+	KUNIT_EXPECT_FALSE(test, test_taint(TAINT_FWCTL));
 	KUNIT_EXPECT_EQ(test, uctx->taint_logged, 0UL);
+	KUNIT_EXPECT_EQ(test, st->nr_rpc, 0);
 	fwctl_uctx_release(uctx);
 }
 
@@ -714,6 +758,7 @@ static struct kunit_case fwctl_test_cases[] = {
 	KUNIT_CASE(fwctl_test_info_flags),
 	KUNIT_CASE_PARAM(fwctl_test_rpc, kt_rpc_gen_params),
 	KUNIT_CASE(fwctl_test_scope_check),
+	KUNIT_CASE(fwctl_test_taint_only_when_delivered),
 	{}
 };
 

@@ -25,15 +25,6 @@
 
 #include "fwctl_internal.h"
 
-/*
- * Kernels before 6.15 have no fwctl taint flag. Set the bit upstream assigned
- * to it anyway, so /proc/sys/kernel/tainted reads the same on every kernel
- * that runs this code (the letter is only printed where the flag is known).
- */
-#ifndef TAINT_FWCTL
-#define TAINT_FWCTL 19
-#endif
-
 #define FWCTL_MAX_DEVICES 4096
 
 static dev_t fwctl_dev;
@@ -108,40 +99,44 @@ static const char *const fwctl_scope_names[] = {
 };
 
 /**
- * fwctl_rpc_check_scope - Apply the rules of an RPC scope to the caller
- * @uctx: The FD's context
+ * fwctl_rpc_check_scope - Check that the caller may use an RPC scope
  * @scope: The scope user space asked for
  *
- * Rejects unknown scopes and callers without the capability a scope needs,
- * and taints the kernel for the scopes that may change the device in ways
- * the kernel cannot vouch for. Each FD logs the first tainting RPC of each
- * scope, naming the process, so the taint can be traced back.
- *
- * Return: 0, -EOPNOTSUPP or -EPERM.
+ * Return: 0, -EOPNOTSUPP for an unknown scope, or -EPERM when the caller
+ * lacks the capability the scope needs.
  */
-VISIBLE_IF_KUNIT int fwctl_rpc_check_scope(struct fwctl_uctx *uctx, u32 scope)
+VISIBLE_IF_KUNIT int fwctl_rpc_check_scope(u32 scope)
 {
 	switch (scope) {
 	case FWCTL_RPC_CONFIGURATION:
 	case FWCTL_RPC_DEBUG_READ_ONLY:
+	case FWCTL_RPC_DEBUG_WRITE:
 		return 0;
 	case FWCTL_RPC_DEBUG_WRITE_FULL:
-		if (!capable(CAP_SYS_RAWIO))
-			return -EPERM;
-		fallthrough;
-	case FWCTL_RPC_DEBUG_WRITE:
-		add_taint(TAINT_FWCTL, LOCKDEP_STILL_OK);
-		if (!test_and_set_bit(scope, &uctx->taint_logged))
-			dev_warn(&uctx->fwctl->dev,
-				 "%s[%d]: RPC at scope %s taints the kernel\n",
-				 current->comm, task_pid_nr(current),
-				 fwctl_scope_names[scope]);
-		return 0;
+		return capable(CAP_SYS_RAWIO) ? 0 : -EPERM;
 	default:
 		return -EOPNOTSUPP;
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(fwctl_rpc_check_scope);
+
+/*
+ * The debug write scopes may change the device in ways the kernel cannot
+ * vouch for: taint before the driver sees such an RPC. Each FD logs its
+ * first RPC at each of these scopes, naming the process, so the taint can
+ * be traced back.
+ */
+static void fwctl_rpc_taint(struct fwctl_uctx *uctx, u32 scope)
+{
+	if (scope < FWCTL_RPC_DEBUG_WRITE)
+		return;
+	add_taint(TAINT_FWCTL, LOCKDEP_STILL_OK);
+	if (!test_and_set_bit(scope, &uctx->taint_logged))
+		dev_warn(&uctx->fwctl->dev,
+			 "%s[%d]: RPC at scope %s taints the kernel\n",
+			 current->comm, task_pid_nr(current),
+			 fwctl_scope_names[scope]);
+}
 
 static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 {
@@ -151,7 +146,7 @@ static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 	void *resp;
 	int ret;
 
-	ret = fwctl_rpc_check_scope(ucmd->uctx, cmd->scope);
+	ret = fwctl_rpc_check_scope(cmd->scope);
 	if (ret)
 		return ret;
 	if (cmd->in_len > FWCTL_MAX_RPC_LEN || cmd->out_len > FWCTL_MAX_RPC_LEN)
@@ -170,6 +165,7 @@ static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 	scoped_guard(rwsem_read, &fwctl->registration_lock) {
 		if (!fwctl->ops)
 			return -ENODEV;
+		fwctl_rpc_taint(ucmd->uctx, cmd->scope);
 		resp = fwctl->ops->fw_rpc(ucmd->uctx, cmd->scope, req,
 					  cmd->in_len, &out_len);
 	}
