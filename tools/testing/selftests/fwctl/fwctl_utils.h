@@ -1,0 +1,667 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers for the fwctl selftests: the mock driver's debugfs controls,
+ * the two fwctl ioctls, the mock's mailbox commands, capabilities and the
+ * kernel log.
+ *
+ * Command helpers come in threes, as in the iommufd selftests:
+ * _test_cmd_x() returns the ioctl's result, test_cmd_x() asserts it
+ * succeeded and test_err_x() asserts it failed with a given errno.
+ */
+#ifndef __SELFTEST_FWCTL_UTILS_H
+#define __SELFTEST_FWCTL_UTILS_H
+
+#include "../kselftest_harness.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/vfs.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+
+#include <fwctl/fwctl.h>
+#include "../../../../drivers/fwctl/mock/fwctl_mock.h"
+
+#define DEBUGFS_ROOT "/sys/kernel/debug"
+#define MOCK_DEBUGFS DEBUGFS_ROOT "/fwctl_mock"
+#define MOCK_PLATFORM_DIR "/sys/bus/platform/devices"
+#define FWCTL_CLASS_DIR "/sys/class/fwctl"
+#define FWCTL_DEV_DIR "/dev/fwctl"
+
+/* Largest in_len and out_len the core accepts */
+#define FWCTL_MAX_RPC_LEN (2 * 1024 * 1024)
+/* TAINT_FWCTL in /proc/sys/kernel/tainted */
+#define FWCTL_TAINT_BIT 19
+
+#define MOCK_HDR_LEN sizeof(struct fwctl_mock_cmd)
+#define MOCK_RSP_LEN sizeof(struct fwctl_mock_rsp)
+
+/* Assert that @cmd returned -1 and left @expected_errno in errno */
+#define ASSERT_ERRNO(expected_errno, cmd)                 \
+	({                                                \
+		ASSERT_EQ(-1, cmd);                       \
+		ASSERT_EQ(expected_errno, errno);         \
+	})
+
+/* The same without bailing out: also usable in forked children */
+#define EXPECT_ERRNO(expected_errno, cmd)                 \
+	({                                                \
+		EXPECT_EQ(-1, cmd);                       \
+		EXPECT_EQ(expected_errno, errno);         \
+	})
+
+/* Assert that @cmd returned 0, logging errno if it did not */
+#define ASSERT_OK(cmd)                                                     \
+	({                                                                 \
+		int __rc = (cmd);                                          \
+		if (__rc)                                                  \
+			TH_LOG("%s failed: %s", #cmd, strerror(errno));    \
+		ASSERT_EQ(0, __rc);                                        \
+	})
+
+#define EXPECT_OK(cmd)                                                     \
+	({                                                                 \
+		int __rc = (cmd);                                          \
+		if (__rc)                                                  \
+			TH_LOG("%s failed: %s", #cmd, strerror(errno));    \
+		EXPECT_EQ(0, __rc);                                        \
+	})
+
+/* Keep errno across cleanup code that may change it */
+static inline int fail_errno(int err)
+{
+	errno = err;
+	return -1;
+}
+
+/* sysfs, debugfs and procfs */
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		int err = errno;
+
+		close(fd);
+		return fail_errno(err);
+	}
+	close(fd);
+	buf[n] = 0;
+	return 0;
+}
+
+static int read_u64(const char *path, __u64 *val)
+{
+	char buf[64];
+	char *end;
+
+	if (read_file(path, buf, sizeof(buf)))
+		return -1;
+	errno = 0;
+	*val = strtoull(buf, &end, 0);
+	if (errno || end == buf)
+		return fail_errno(EINVAL);
+	return 0;
+}
+
+static int write_u32(const char *path, unsigned int val)
+{
+	char buf[32];
+	ssize_t n;
+	int len;
+	int fd;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	len = snprintf(buf, sizeof(buf), "%u\n", val);
+	n = write(fd, buf, len);
+	if (n != len) {
+		int err = n < 0 ? errno : EIO;
+
+		close(fd);
+		return fail_errno(err);
+	}
+	return close(fd);
+}
+
+static int mock_counter(const char *name, __u64 *val)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", MOCK_DEBUGFS, name);
+	return read_u64(path, val);
+}
+
+static int read_tainted(unsigned long long *val)
+{
+	__u64 v;
+
+	if (read_u64("/proc/sys/kernel/tainted", &v))
+		return -1;
+	*val = v;
+	return 0;
+}
+
+static bool path_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/*
+ * Make sure the mock's debugfs directory can be reached, mounting debugfs if
+ * nobody did. On failure @why says what is missing.
+ */
+static bool mock_available(char *why, size_t len)
+{
+	struct statfs sfs;
+
+	if (access(MOCK_DEBUGFS, F_OK) == 0)
+		return true;
+	if (statfs(DEBUGFS_ROOT, &sfs) || sfs.f_type != DEBUGFS_MAGIC) {
+		if (mount("debugfs", DEBUGFS_ROOT, "debugfs", 0, NULL)) {
+			snprintf(why, len,
+				 "debugfs is not mounted on %s and mounting it failed: %s (needs CONFIG_DEBUG_FS and root)",
+				 DEBUGFS_ROOT, strerror(errno));
+			return false;
+		}
+	}
+	if (access(MOCK_DEBUGFS, F_OK) == 0)
+		return true;
+	snprintf(why, len,
+		 "%s not found: the fwctl_mock module is not loaded (CONFIG_FWCTL_MOCK, modprobe fwctl_mock)",
+		 MOCK_DEBUGFS);
+	return false;
+}
+
+/* Mock instances */
+
+struct mock_inst {
+	unsigned int id;
+	/* Class device name, fwctlN */
+	char name[32];
+	/* /dev/fwctl/fwctlN */
+	char node[sizeof(FWCTL_DEV_DIR) + 32];
+};
+
+/* Find the name of the fwctl device below platform device fwctl_mock.@id */
+static int mock_inst_find(unsigned int id, char *name, size_t len)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int found = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "%s/fwctl_mock.%u/fwctl",
+		 MOCK_PLATFORM_DIR, id);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((de = readdir(dir))) {
+		size_t n = strlen(de->d_name);
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (n >= len) {
+			closedir(dir);
+			return fail_errno(ENAMETOOLONG);
+		}
+		memcpy(name, de->d_name, n + 1);
+		found++;
+	}
+	closedir(dir);
+	if (found != 1)
+		return fail_errno(found ? EEXIST : ENOENT);
+	return 0;
+}
+
+/*
+ * Create a mock instance with the first free id from @first_id on, and wait
+ * until its fwctl device and /dev node exist.
+ */
+static int mock_inst_add(struct mock_inst *inst, unsigned int first_id)
+{
+	unsigned int id;
+	int tries;
+
+	for (id = first_id; id < first_id + 1000; id++) {
+		if (!write_u32(MOCK_DEBUGFS "/add", id))
+			break;
+		if (errno != EEXIST)
+			return -1;
+	}
+	if (id == first_id + 1000)
+		return fail_errno(EEXIST);
+
+	memset(inst, 0, sizeof(*inst));
+	inst->id = id;
+	/* Probing may be asynchronous: give the device a few seconds */
+	for (tries = 0; tries < 500; tries++) {
+		if (!mock_inst_find(id, inst->name, sizeof(inst->name))) {
+			snprintf(inst->node, sizeof(inst->node), "%s/%s",
+				 FWCTL_DEV_DIR, inst->name);
+			if (path_exists(inst->node))
+				return 0;
+		}
+		usleep(10000);
+	}
+	write_u32(MOCK_DEBUGFS "/remove", id);
+	return fail_errno(ENODEV);
+}
+
+static int mock_inst_remove(struct mock_inst *inst)
+{
+	return write_u32(MOCK_DEBUGFS "/remove", inst->id);
+}
+
+/* FWCTL_INFO */
+
+static int _test_cmd_info(int fd, __u32 *type, void *data, __u32 *data_len)
+{
+	struct fwctl_info cmd = {
+		.size = sizeof(cmd),
+		.device_data_len = data_len ? *data_len : 0,
+		.out_device_data = (uintptr_t)data,
+	};
+	int ret;
+
+	ret = ioctl(fd, FWCTL_INFO, &cmd);
+	if (ret)
+		return ret;
+	if (type)
+		*type = cmd.out_device_type;
+	if (data_len)
+		*data_len = cmd.device_data_len;
+	return 0;
+}
+
+#define test_cmd_info(fd, type, data, data_len) \
+	ASSERT_OK(_test_cmd_info(fd, type, data, data_len))
+#define test_err_info(_errno, fd, data, data_len) \
+	ASSERT_ERRNO(_errno, _test_cmd_info(fd, NULL, data, data_len))
+
+/* FWCTL_INFO for a mock device: checks the type and the length too */
+static int _test_cmd_mock_info(int fd, struct fwctl_info_mock *info)
+{
+	__u32 len = sizeof(*info);
+	__u32 type;
+
+	if (_test_cmd_info(fd, &type, info, &len))
+		return -1;
+	if (type != FWCTL_DEVICE_TYPE_MOCK || len != sizeof(*info))
+		return fail_errno(EPROTO);
+	return 0;
+}
+
+#define test_cmd_mock_info(fd, info) ASSERT_OK(_test_cmd_mock_info(fd, info))
+#define test_err_mock_info(_errno, fd) \
+	ASSERT_ERRNO(_errno, _test_cmd_mock_info(fd, &(struct fwctl_info_mock){}))
+
+/* FWCTL_RPC */
+
+static int _test_cmd_rpc(int fd, __u32 scope, const void *in, __u32 in_len,
+			 void *out, __u32 *out_len)
+{
+	struct fwctl_rpc cmd = {
+		.size = sizeof(cmd),
+		.scope = scope,
+		.in_len = in_len,
+		.out_len = *out_len,
+		.in = (uintptr_t)in,
+		.out = (uintptr_t)out,
+	};
+	int ret;
+
+	ret = ioctl(fd, FWCTL_RPC, &cmd);
+	if (ret)
+		return ret;
+	*out_len = cmd.out_len;
+	return 0;
+}
+
+#define test_cmd_rpc(fd, scope, in, in_len, out, out_len) \
+	ASSERT_OK(_test_cmd_rpc(fd, scope, in, in_len, out, out_len))
+#define test_err_rpc(_errno, fd, scope, in, in_len, out, out_len) \
+	ASSERT_ERRNO(_errno, _test_cmd_rpc(fd, scope, in, in_len, out, out_len))
+
+/* Lay out a mock request in @buf; returns its length */
+static size_t mock_build(void *buf, __u16 opcode, __u64 arg,
+			 const void *payload, size_t payload_len)
+{
+	struct fwctl_mock_cmd *cmd = buf;
+
+	memset(cmd, 0, sizeof(*cmd));
+	cmd->opcode = opcode;
+	cmd->arg = arg;
+	if (payload_len)
+		memcpy(cmd + 1, payload, payload_len);
+	return sizeof(*cmd) + payload_len;
+}
+
+/* Send one mock command; the response lands in @out, up to *@out_len */
+static int _test_cmd_mock(int fd, __u32 scope, __u16 opcode, __u64 arg,
+			  const void *payload, size_t payload_len, void *out,
+			  __u32 *out_len)
+{
+	void *in;
+	int ret;
+
+	in = malloc(MOCK_HDR_LEN + payload_len);
+	if (!in)
+		return -1;
+	ret = _test_cmd_rpc(fd, scope, in,
+			    mock_build(in, opcode, arg, payload, payload_len),
+			    out, out_len);
+	if (ret) {
+		int err = errno;
+
+		free(in);
+		return fail_errno(err);
+	}
+	free(in);
+	return 0;
+}
+
+/*
+ * A mock command whose response is the header alone. Fails with EPROTO if
+ * the response is malformed; the firmware status is left in @rsp.
+ */
+static int _test_cmd_mock_rsp(int fd, __u32 scope, __u16 opcode, __u64 arg,
+			      const void *payload, size_t payload_len,
+			      struct fwctl_mock_rsp *rsp)
+{
+	__u32 out_len = sizeof(*rsp);
+
+	memset(rsp, 0xa5, sizeof(*rsp));
+	if (_test_cmd_mock(fd, scope, opcode, arg, payload, payload_len, rsp,
+			   &out_len))
+		return -1;
+	if (out_len != sizeof(*rsp) || rsp->opcode != opcode || rsp->len)
+		return fail_errno(EPROTO);
+	return 0;
+}
+
+#define test_err_mock(_errno, fd, scope, opcode, arg, payload, payload_len) \
+	ASSERT_ERRNO(_errno,                                               \
+		     _test_cmd_mock_rsp(fd, scope, opcode, arg, payload,   \
+					payload_len,                       \
+					&(struct fwctl_mock_rsp){}))
+
+/* Assert that a header-only mock command answered with firmware @status */
+#define test_fw_status(_status, fd, scope, opcode, arg, payload, payload_len) \
+	({                                                                   \
+		struct fwctl_mock_rsp __rsp;                                 \
+		ASSERT_OK(_test_cmd_mock_rsp(fd, scope, opcode, arg,         \
+					     payload, payload_len, &__rsp)); \
+		ASSERT_EQ(_status, __rsp.status);                            \
+	})
+
+struct mock_query_rsp {
+	struct fwctl_mock_rsp rsp;
+	struct fwctl_mock_query query;
+};
+
+static int _test_cmd_query(int fd, __u32 scope, struct fwctl_mock_query *query)
+{
+	struct mock_query_rsp out;
+	__u32 out_len = sizeof(out);
+
+	if (_test_cmd_mock(fd, scope, FWCTL_MOCK_OP_QUERY, 0, NULL, 0, &out,
+			   &out_len))
+		return -1;
+	if (out_len != sizeof(out) || out.rsp.opcode != FWCTL_MOCK_OP_QUERY ||
+	    out.rsp.status != FWCTL_MOCK_STATUS_OK ||
+	    out.rsp.len != sizeof(out.query))
+		return fail_errno(EPROTO);
+	*query = out.query;
+	return 0;
+}
+
+#define test_cmd_query(fd, query) \
+	ASSERT_OK(_test_cmd_query(fd, FWCTL_RPC_CONFIGURATION, query))
+
+/* Objects held by this FD, as the firmware counts them */
+#define test_nr_objects(fd, nr)                                         \
+	({                                                              \
+		struct fwctl_mock_query __q;                            \
+		ASSERT_OK(_test_cmd_query(fd, FWCTL_RPC_CONFIGURATION,  \
+					  &__q));                       \
+		ASSERT_EQ((__u32)(nr), __q.nr_objects);                       \
+	})
+
+static int _test_cmd_obj_create(int fd, __u64 tag, __u64 *id)
+{
+	struct fwctl_mock_rsp rsp;
+
+	if (_test_cmd_mock_rsp(fd, FWCTL_RPC_CONFIGURATION,
+			       FWCTL_MOCK_OP_OBJ_CREATE, tag, NULL, 0, &rsp))
+		return -1;
+	if (rsp.status != FWCTL_MOCK_STATUS_OK || !rsp.value)
+		return fail_errno(EPROTO);
+	*id = rsp.value;
+	return 0;
+}
+
+#define test_cmd_obj_create(fd, tag, id) \
+	ASSERT_OK(_test_cmd_obj_create(fd, tag, id))
+#define test_err_obj_create(_errno, fd, tag) \
+	ASSERT_ERRNO(_errno, _test_cmd_obj_create(fd, tag, &(__u64){0}))
+
+/* Returns the firmware status in *@status */
+static int _test_cmd_obj_destroy(int fd, __u64 id, __u16 *status)
+{
+	struct fwctl_mock_rsp rsp;
+
+	if (_test_cmd_mock_rsp(fd, FWCTL_RPC_CONFIGURATION,
+			       FWCTL_MOCK_OP_OBJ_DESTROY, id, NULL, 0, &rsp))
+		return -1;
+	*status = rsp.status;
+	return 0;
+}
+
+#define test_cmd_obj_destroy(fd, id)                                    \
+	({                                                              \
+		__u16 __status = 0xffff;                                \
+		ASSERT_OK(_test_cmd_obj_destroy(fd, id, &__status));    \
+		ASSERT_EQ(FWCTL_MOCK_STATUS_OK, __status);              \
+	})
+#define test_fw_err_obj_destroy(_status, fd, id)                        \
+	({                                                              \
+		__u16 __status = 0xffff;                                \
+		ASSERT_OK(_test_cmd_obj_destroy(fd, id, &__status));    \
+		ASSERT_EQ(_status, __status);                           \
+	})
+
+/* ECHO: the response must equal the request */
+static int _test_cmd_echo(int fd, __u32 scope, const void *payload,
+			  size_t payload_len)
+{
+	size_t len = MOCK_HDR_LEN + payload_len;
+	__u32 out_len = len;
+	void *in, *out;
+	int ret = -1;
+
+	in = malloc(len);
+	out = malloc(len);
+	if (!in || !out)
+		goto out;
+	mock_build(in, FWCTL_MOCK_OP_ECHO, payload_len, payload, payload_len);
+	ret = _test_cmd_rpc(fd, scope, in, len, out, &out_len);
+	if (!ret && (out_len != len || memcmp(in, out, len))) {
+		errno = EPROTO;
+		ret = -1;
+	}
+out:
+	if (ret) {
+		int err = errno;
+
+		free(in);
+		free(out);
+		return fail_errno(err);
+	}
+	free(in);
+	free(out);
+	return 0;
+}
+
+#define test_cmd_echo(fd, payload, payload_len) \
+	ASSERT_OK(_test_cmd_echo(fd, FWCTL_RPC_CONFIGURATION, payload, payload_len))
+
+/* SUM: @value must be the sum of the payload bytes */
+static int _test_cmd_sum(int fd, const __u8 *payload, size_t payload_len)
+{
+	struct fwctl_mock_rsp rsp;
+	__u64 sum = 0;
+	size_t i;
+
+	for (i = 0; i != payload_len; i++)
+		sum += payload[i];
+	if (_test_cmd_mock_rsp(fd, FWCTL_RPC_CONFIGURATION, FWCTL_MOCK_OP_SUM,
+			       0, payload, payload_len, &rsp))
+		return -1;
+	if (rsp.status != FWCTL_MOCK_STATUS_OK || rsp.value != sum)
+		return fail_errno(EPROTO);
+	return 0;
+}
+
+/* Capabilities, through the raw system calls */
+
+static int caps_get(struct __user_cap_data_struct data[2])
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+
+	return syscall(SYS_capget, &hdr, data);
+}
+
+static int caps_set(struct __user_cap_data_struct data[2])
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+
+	return syscall(SYS_capset, &hdr, data);
+}
+
+/* Change @cap in the effective set and, if @permitted, the permitted set */
+static int cap_change(int cap, bool raise, bool permitted)
+{
+	struct __user_cap_data_struct data[2];
+	__u32 mask = CAP_TO_MASK(cap);
+	int idx = CAP_TO_INDEX(cap);
+
+	if (caps_get(data))
+		return -1;
+	if (raise) {
+		data[idx].effective |= mask;
+		if (permitted)
+			data[idx].permitted |= mask;
+	} else {
+		data[idx].effective &= ~mask;
+		if (permitted)
+			data[idx].permitted &= ~mask;
+	}
+	return caps_set(data);
+}
+
+static bool cap_effective(int cap)
+{
+	struct __user_cap_data_struct data[2];
+
+	if (caps_get(data))
+		return false;
+	return data[CAP_TO_INDEX(cap)].effective & CAP_TO_MASK(cap);
+}
+
+/* Become @uid/@gid with no capabilities in any set */
+static int become_user(uid_t uid, gid_t gid)
+{
+	struct __user_cap_data_struct data[2] = {};
+
+	if (setgroups(0, NULL) || setgid(gid) || setuid(uid))
+		return -1;
+	if (caps_set(data))
+		return -1;
+	if (caps_get(data))
+		return -1;
+	if (data[0].effective || data[1].effective || data[0].permitted ||
+	    data[1].permitted || data[0].inheritable || data[1].inheritable)
+		return fail_errno(EPERM);
+	return 0;
+}
+
+/* The kernel log */
+
+/* Open /dev/kmsg positioned after every record logged so far */
+static int kmsg_open(void)
+{
+	int fd;
+
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	if (lseek(fd, 0, SEEK_END) < 0) {
+		int err = errno;
+
+		close(fd);
+		return fail_errno(err);
+	}
+	return fd;
+}
+
+/* Count the records logged since kmsg_open() whose text has @needle */
+static int kmsg_count(int fd, const char *needle)
+{
+	char rec[8192];
+	int count = 0;
+	ssize_t n;
+
+	for (;;) {
+		char *text;
+
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0) {
+			if (errno == EPIPE)
+				continue;
+			if (errno == EAGAIN)
+				return count;
+			return -1;
+		}
+		if (n == 0)
+			return count;
+		rec[n] = 0;
+		/* "prio,seq,usec,flags;text\n" then " KEY=value" lines */
+		text = strchr(rec, ';');
+		if (!text)
+			continue;
+		text = strtok(text + 1, "\n");
+		if (text && strstr(text, needle))
+			count++;
+	}
+}
+
+#endif
