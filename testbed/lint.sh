@@ -1,0 +1,110 @@
+#!/bin/bash
+# What `make lint` runs. Over every C file and header of the overlay:
+#   - scripts/checkpatch.pl --strict --no-tree -f: 0 errors/warnings/checks
+#     (false positives can be ignored per file in testbed/checkpatch.ignore)
+#   - scripts/kernel-doc -none -Wall: no output
+#   - sparse (C=2) + W=1 build of drivers/fwctl against the debug kernel
+#     tree: no warning line
+# plus checkpatch on patches/*.patch, and shellcheck and a python syntax check on
+# the test bed itself. Prints every problem; exits 1 if there was any.
+set -euo pipefail
+
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+take_lock
+cd "$REPO"
+PROBLEMS=0
+problem() { # WHAT OUTPUT
+	echo "lint: FAIL $1"
+	local l
+	while IFS= read -r l; do
+		printf '    %s\n' "$l"
+	done <<<"$2"
+	PROBLEMS=$((PROBLEMS + 1))
+}
+
+# The kernel scripts come from the (patched) source tree; sparse needs the
+# configured and built debug tree for Module.symvers.
+bash "$TESTBED_DIR/lib.sh" prepare_tree
+bash "$TESTBED_DIR/lib.sh" configure_debug
+if [[ ! -f $O_DEBUG/Module.symvers || ! -f $O_DEBUG/scripts/mod/modpost ]]; then
+	log "lint: debug tree not built yet, building it"
+	bash "$TESTBED_DIR/lib.sh" build_debug
+fi
+
+mapfile -t FILES < <(
+	{
+		find drivers/fwctl -name '*.[ch]'
+		find include/linux/fwctl.h include/uapi/fwctl tools/testing/selftests/fwctl \
+			tools/fwctl -maxdepth 1 -name '*.[ch]'
+	} 2>/dev/null | sort
+)
+log "lint: ${#FILES[@]} files: ${FILES[*]}"
+
+# Per-file false positives, documented in testbed/checkpatch.ignore.
+ignore_for() {
+	awk -v f="$1" '$1 == f { printf "%s%s", sep, $2; sep = "," }' "$TESTBED_DIR/checkpatch.ignore"
+}
+
+for f in "${FILES[@]}"; do
+	ign=$(ignore_for "$f")
+	out=$("$SRC/scripts/checkpatch.pl" --strict --no-tree --show-types ${ign:+--ignore "$ign"} \
+		-f "$f" 2>&1 || true)
+	if ! grep -q '^total: 0 errors, 0 warnings, 0 checks' <<<"$out"; then
+		problem "checkpatch $f" "$out"
+	fi
+	out=$("$SRC/scripts/kernel-doc" -none -Wall "$f" 2>&1 || true)
+	[[ -z $out ]] || problem "kernel-doc $f" "$out"
+done
+
+shopt -s nullglob
+patches=(patches/*.patch)
+shopt -u nullglob
+for p in "${patches[@]}"; do
+	out=$("$SRC/scripts/checkpatch.pl" --strict --no-tree "$p" 2>&1 || true)
+	if ! grep -q '^total: 0 errors, 0 warnings, 0 checks' <<<"$out"; then
+		problem "checkpatch $p" "$out"
+	fi
+done
+
+# sparse and W=1 on a fresh copy of the synced drivers/fwctl, built as an
+# external module against the debug tree: fresh, so every file is compiled
+# (and warned about) every time, and the debug build dir is left alone.
+lintsrc=$FWCTL_CACHE/lint-src/fwctl
+rm -rf "$lintsrc"
+mkdir -p "$lintsrc"
+if [[ -d $SRC/drivers/fwctl ]]; then
+	rsync -r "$SRC/drivers/fwctl/" "$lintsrc/"
+	if out=$(make -C "$O_DEBUG" M="$lintsrc" C=2 W=1 -j"$JOBS" modules 2>&1); then
+		warn=$(grep -E ': (warning|error):|^WARNING:|^ERROR:' <<<"$out" || true)
+		[[ -z $warn ]] || problem "sparse/W=1 build of drivers/fwctl" "$warn"
+	else
+		problem "sparse/W=1 build of drivers/fwctl failed" "$out"
+	fi
+fi
+
+# The test bed's own scripts.
+if command -v shellcheck >/dev/null; then
+	out=$(shellcheck -x testbed/*.sh .ci/run 2>&1) || problem "shellcheck" "$out"
+else
+	log "lint: shellcheck not installed, skipped"
+fi
+out=$(python3 -c 'import ast, sys; ast.parse(open(sys.argv[1]).read())' testbed/parse.py 2>&1) ||
+	problem "python3 syntax of testbed/parse.py" "$out"
+# The result parser against logs with known counts: passes, failures, skips,
+# a WARNING, a crash before the end marker.
+for s in "debug-console.log 18,19 9 8 2" "crash-console.log 12,13,19 1 7 1"; do
+	read -r logf taint want <<<"$s"
+	python3 testbed/parse.py --expected-taint "$taint" --summary "$FWCTL_CACHE/parse-sample" \
+		"testbed/samples/$logf" >/dev/null || true
+	got=$(cat "$FWCTL_CACHE/parse-sample" 2>/dev/null || echo "parser crashed")
+	[[ $got == "$want" ]] ||
+		problem "parse.py on testbed/samples/$logf" "expected pass/fail/skip '$want', got '$got'"
+done
+
+if ((PROBLEMS)); then
+	echo "lint: $PROBLEMS problem(s)"
+	exit 1
+fi
+echo "lint: clean (${#FILES[@]} files, ${#patches[@]} patches)"
