@@ -62,7 +62,9 @@ shopt -s nullglob
 patches=(patches/*.patch)
 shopt -u nullglob
 for p in "${patches[@]}"; do
-	out=$("$SRC/scripts/checkpatch.pl" --strict --no-tree "$p" 2>&1 || true)
+	# On stdin: given the path of a file git tracks, checkpatch checks the
+	# commit that added the file instead of the patch inside it.
+	out=$("$SRC/scripts/checkpatch.pl" --strict --no-tree - <"$p" 2>&1 || true)
 	if ! grep -q '^total: 0 errors, 0 warnings, 0 checks' <<<"$out"; then
 		problem "checkpatch $p" "$out"
 	fi
