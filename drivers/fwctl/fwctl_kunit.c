@@ -27,6 +27,15 @@ enum kt_rpc_mode {
 	KT_RPC_ERROR,
 	KT_RPC_NULL,		/* a driver bug: NULL instead of ERR_PTR */
 	KT_RPC_HUGE_LEN,	/* a driver bug: claims a 4 MiB response */
+	KT_RPC_OVERRUN,		/* a driver bug: in place, longer than the request */
+	KT_RPC_OVERCLAIM,	/* a driver bug: 16 bytes claimed as 4096 */
+};
+
+enum kt_info_mode {
+	KT_INFO_OK,
+	KT_INFO_ERROR,
+	KT_INFO_NULL,		/* a driver bug: NULL with a length */
+	KT_INFO_OVERCLAIM,	/* a driver bug: 16 bytes claimed as 64 */
 };
 
 struct kt_state {
@@ -34,7 +43,7 @@ struct kt_state {
 	bool registered;
 	char __user *umem;
 	int open_err;
-	bool info_fails;
+	enum kt_info_mode info_mode;
 	enum kt_rpc_mode rpc_mode;
 	size_t new_buffer_len;
 	int nr_open;
@@ -80,13 +89,17 @@ static void *kt_info(struct fwctl_uctx *uctx, size_t *length)
 	void *data;
 
 	st->nr_info++;
-	if (st->info_fails)
+	if (st->info_mode == KT_INFO_ERROR)
 		return ERR_PTR(-EIO);
+	*length = KT_INFO_LEN;
+	if (st->info_mode == KT_INFO_NULL)
+		return NULL;
 	data = kmalloc(KT_INFO_LEN, GFP_KERNEL);
 	if (!data)
 		return ERR_PTR(-ENOMEM);
 	memset(data, KT_INFO_BYTE, KT_INFO_LEN);
-	*length = KT_INFO_LEN;
+	if (st->info_mode == KT_INFO_OVERCLAIM)
+		*length = 64;
 	return data;
 }
 
@@ -116,6 +129,15 @@ static void *kt_fw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	case KT_RPC_HUGE_LEN:
 		*out_len = 2 * FWCTL_MAX_RPC_LEN;
 		return rpc_in;
+	case KT_RPC_OVERRUN:
+		*out_len = in_len + 1;
+		return rpc_in;
+	case KT_RPC_OVERCLAIM:
+		resp = kmalloc(16, GFP_KERNEL);
+		if (!resp)
+			return ERR_PTR(-ENOMEM);
+		*out_len = 4096;
+		return resp;
 	}
 	return ERR_PTR(-EINVAL);
 }
@@ -463,17 +485,20 @@ struct kt_info_case {
 	const char *name;
 	u32 user_len;
 	bool no_info_op;
-	bool info_fails;
+	enum kt_info_mode mode;
 	int expected;
 };
 
 static const struct kt_info_case kt_info_cases[] = {
-	{ "type only", 0, false, false, 0 },
-	{ "short buffer", 8, false, false, 0 },
-	{ "exact buffer", KT_INFO_LEN, false, false, 0 },
-	{ "long buffer", 100, false, false, 0 },
-	{ "driver has no info", 40, true, false, 0 },
-	{ "driver info fails", 40, false, true, -EIO },
+	{ "type only", 0, false, KT_INFO_OK, 0 },
+	{ "short buffer", 8, false, KT_INFO_OK, 0 },
+	{ "exact buffer", KT_INFO_LEN, false, KT_INFO_OK, 0 },
+	{ "long buffer", 100, false, KT_INFO_OK, 0 },
+	{ "driver has no info", 40, true, KT_INFO_OK, 0 },
+	{ "driver info fails", 40, false, KT_INFO_ERROR, -EIO },
+	{ "driver info NULL", 40, false, KT_INFO_NULL, -EIO },
+	{ "driver info overclaims", 40, false, KT_INFO_OVERCLAIM, -EIO },
+	{ "type only, info would fail", 0, false, KT_INFO_ERROR, 0 },
 };
 
 static void kt_info_desc(const struct kt_info_case *c, char *desc)
@@ -495,7 +520,7 @@ static void fwctl_test_info(struct kunit *test)
 	u8 *data;
 
 	kt_setup(test, c->no_info_op ? &kt_ops_no_info : &kt_ops);
-	st->info_fails = c->info_fails;
+	st->info_mode = c->mode;
 	uctx = kt_open(test);
 
 	data = kunit_kmalloc(test, 128, GFP_KERNEL);
@@ -585,6 +610,10 @@ static const struct kt_rpc_case kt_rpc_cases[] = {
 	  false, -EIO },
 	{ "driver claims 4 MiB", FWCTL_RPC_CONFIGURATION, 8, 8,
 	  KT_RPC_HUGE_LEN, 0, false, -EIO },
+	{ "driver overruns in place", FWCTL_RPC_CONFIGURATION, 8, 64,
+	  KT_RPC_OVERRUN, 0, false, -EIO },
+	{ "driver overclaims its buffer", FWCTL_RPC_CONFIGURATION, 8, 4096,
+	  KT_RPC_OVERCLAIM, 0, false, -EIO },
 };
 
 static void kt_rpc_desc(const struct kt_rpc_case *c, char *desc)

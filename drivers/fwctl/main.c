@@ -15,6 +15,7 @@
 #include <linux/fs.h>
 #include <linux/fwctl.h>
 #include <linux/idr.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/panic.h>
 #include <linux/sched.h>
@@ -47,6 +48,23 @@ static int fwctl_ucmd_respond(struct fwctl_ucmd *ucmd, size_t cmd_len)
 	return 0;
 }
 
+/*
+ * Whether a buffer the driver returned can hold the @len bytes it claims.
+ * What the slab allocator knows is checked; the size of a vmalloc buffer is
+ * taken on trust.
+ */
+static bool fwctl_driver_buf_ok(struct fwctl_device *fwctl, const void *buf,
+				size_t len)
+{
+	if (buf && len <= FWCTL_MAX_RPC_LEN &&
+	    (is_vmalloc_addr(buf) || len <= ksize(buf)))
+		return true;
+	dev_err_ratelimited(&fwctl->dev,
+			    "driver returned %zu bytes in a %s buffer\n", len,
+			    buf ? "too small" : "NULL");
+	return false;
+}
+
 static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
 {
 	void *data __free(kfree) = NULL;
@@ -68,16 +86,12 @@ static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
 			data = fwctl->ops->info(ucmd->uctx, &data_len);
 			if (IS_ERR(data))
 				return PTR_ERR(data);
+			if (!fwctl_driver_buf_ok(fwctl, data, data_len))
+				return -EIO;
 		}
 	}
 
 	if (cmd->device_data_len) {
-		if (data_len > FWCTL_MAX_RPC_LEN) {
-			dev_err_ratelimited(&fwctl->dev,
-					    "driver returned %zu bytes of info\n",
-					    data_len);
-			return -EIO;
-		}
 		copy_len = min_t(size_t, data_len, cmd->device_data_len);
 		if (copy_to_user(udata, data, copy_len))
 			return -EFAULT;
@@ -122,8 +136,8 @@ EXPORT_SYMBOL_IF_KUNIT(fwctl_rpc_check_scope);
 
 /*
  * The debug write scopes may change the device in ways the kernel cannot
- * vouch for: taint before the driver sees such an RPC. Each FD logs its
- * first RPC at each of these scopes, naming the process, so the taint can
+ * vouch for: taint before the driver sees such an RPC. The first RPC at each
+ * of these scopes on an FD is logged, naming the process, so the taint can
  * be traced back.
  */
 static void fwctl_rpc_taint(struct fwctl_uctx *uctx, u32 scope)
@@ -131,11 +145,11 @@ static void fwctl_rpc_taint(struct fwctl_uctx *uctx, u32 scope)
 	if (scope < FWCTL_RPC_DEBUG_WRITE)
 		return;
 	add_taint(TAINT_FWCTL, LOCKDEP_STILL_OK);
-	if (!test_and_set_bit(scope, &uctx->taint_logged))
-		dev_warn(&uctx->fwctl->dev,
-			 "%s[%d]: RPC at scope %s taints the kernel\n",
-			 current->comm, task_pid_nr(current),
-			 fwctl_scope_names[scope]);
+	if (test_and_set_bit(scope, &uctx->taint_logged))
+		return;
+	dev_warn(&uctx->fwctl->dev,
+		 "%s[%d]: RPC at scope %s taints the kernel\n",
+		 current->comm, task_pid_nr(current), fwctl_scope_names[scope]);
 }
 
 static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
@@ -171,16 +185,20 @@ static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 	}
 	if (IS_ERR(resp))
 		return PTR_ERR(resp);
-	/* From here on req names the one buffer left to free */
-	if (resp != req) {
+	if (resp == req) {
+		/* In place: only the request's bytes are initialised */
+		if (out_len > cmd->in_len) {
+			dev_err_ratelimited(&fwctl->dev,
+					    "driver answered %u bytes with %zu in place\n",
+					    cmd->in_len, out_len);
+			return -EIO;
+		}
+	} else {
+		/* From here on req names the one buffer left to free */
 		kvfree(req);
 		req = resp;
-	}
-	if (!resp || out_len > FWCTL_MAX_RPC_LEN) {
-		dev_err_ratelimited(&fwctl->dev,
-				    "driver returned a bad response (%p, %zu bytes)\n",
-				    resp, out_len);
-		return -EIO;
+		if (!fwctl_driver_buf_ok(fwctl, resp, out_len))
+			return -EIO;
 	}
 
 	if (copy_to_user(u64_to_user_ptr(cmd->out), resp,
@@ -226,6 +244,19 @@ static const struct fwctl_ioctl_op fwctl_ioctl_ops[] = {
 		FWCTL_IOCTL_OP(FWCTL_RPC, fwctl_cmd_rpc, struct fwctl_rpc, out),
 };
 
+/* Read the command struct under the extensible-struct rules */
+static int fwctl_ucmd_copy_in(const struct fwctl_ioctl_op *op,
+			      struct fwctl_ucmd *ucmd)
+{
+	if (get_user(ucmd->user_size, (u32 __user *)ucmd->ubuffer))
+		return -EFAULT;
+	if (ucmd->user_size < op->min_size)
+		return -EINVAL;
+	/* Zero-fills a short struct; E2BIG for non-zero bytes past ours */
+	return copy_struct_from_user(ucmd->cmd, op->size, ucmd->ubuffer,
+				     ucmd->user_size);
+}
+
 /**
  * fwctl_uctx_ioctl - Decode and run one fwctl ioctl
  * @uctx: The FD's context
@@ -253,16 +284,9 @@ VISIBLE_IF_KUNIT long fwctl_uctx_ioctl(struct fwctl_uctx *uctx,
 	if (op->ioctl_num != cmd)
 		return -ENOTTY;
 
-	if (get_user(ucmd.user_size, (u32 __user *)ucmd.ubuffer))
-		return -EFAULT;
-	if (ucmd.user_size < op->min_size)
-		return -EINVAL;
-	/* Zero-fills a short struct; E2BIG for non-zero bytes past ours */
-	ret = copy_struct_from_user(ucmd.cmd, op->size, ucmd.ubuffer,
-				    ucmd.user_size);
+	ret = fwctl_ucmd_copy_in(op, &ucmd);
 	if (ret)
 		return ret;
-
 	return op->execute(&ucmd);
 }
 EXPORT_SYMBOL_IF_KUNIT(fwctl_uctx_ioctl);
