@@ -26,6 +26,9 @@
 
 #include "fwctl_internal.h"
 
+#define CREATE_TRACE_POINTS
+#include "fwctl_trace.h"
+
 #define FWCTL_MAX_DEVICES 4096
 
 static dev_t fwctl_dev;
@@ -103,6 +106,13 @@ static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
 	}
 
 	return fwctl_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+static void fwctl_trace_info(struct fwctl_ucmd *ucmd, int ret)
+{
+	struct fwctl_info *cmd = ucmd->cmd;
+
+	trace_fwctl_info(ucmd->uctx->fwctl, cmd->device_data_len, ret);
 }
 
 static const char *const fwctl_scope_names[] = {
@@ -208,6 +218,14 @@ static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 	return fwctl_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
+static void fwctl_trace_rpc(struct fwctl_ucmd *ucmd, int ret)
+{
+	struct fwctl_rpc *cmd = ucmd->cmd;
+
+	trace_fwctl_rpc(ucmd->uctx->fwctl, cmd->scope, cmd->in_len,
+			cmd->out_len, ret);
+}
+
 /* Every command struct, so one stack buffer holds any of them */
 union fwctl_ucmd_buffer {
 	struct fwctl_info info;
@@ -219,6 +237,8 @@ struct fwctl_ioctl_op {
 	unsigned int min_size;
 	unsigned int ioctl_num;
 	int (*execute)(struct fwctl_ucmd *ucmd);
+	/* Records every call, failed ones too; unread fields are zero */
+	void (*trace)(struct fwctl_ucmd *ucmd, int ret);
 };
 
 /*
@@ -226,7 +246,7 @@ struct fwctl_ioctl_op {
  * later versions only append fields, which older callers leave out. The
  * dispatcher checks ioctl_num, so an entry in the wrong slot cannot be run.
  */
-#define FWCTL_IOCTL_OP(_ioctl, _fn, _struct, _last)                            \
+#define FWCTL_IOCTL_OP(_ioctl, _fn, _trace, _struct, _last)                    \
 	{                                                                      \
 		.size = sizeof(_struct) +                                      \
 			BUILD_BUG_ON_ZERO(sizeof(union fwctl_ucmd_buffer) <    \
@@ -234,14 +254,16 @@ struct fwctl_ioctl_op {
 		.min_size = offsetofend(_struct, _last),                       \
 		.ioctl_num = _ioctl,                                           \
 		.execute = _fn,                                                \
+		.trace = _trace,                                               \
 	}
 
 static const struct fwctl_ioctl_op fwctl_ioctl_ops[] = {
 	[FWCTL_CMD_INFO - FWCTL_CMD_BASE] =
-		FWCTL_IOCTL_OP(FWCTL_INFO, fwctl_cmd_info, struct fwctl_info,
-			       out_device_data),
+		FWCTL_IOCTL_OP(FWCTL_INFO, fwctl_cmd_info, fwctl_trace_info,
+			       struct fwctl_info, out_device_data),
 	[FWCTL_CMD_RPC - FWCTL_CMD_BASE] =
-		FWCTL_IOCTL_OP(FWCTL_RPC, fwctl_cmd_rpc, struct fwctl_rpc, out),
+		FWCTL_IOCTL_OP(FWCTL_RPC, fwctl_cmd_rpc, fwctl_trace_rpc,
+			       struct fwctl_rpc, out),
 };
 
 /* Read the command struct under the extensible-struct rules */
@@ -270,7 +292,7 @@ VISIBLE_IF_KUNIT long fwctl_uctx_ioctl(struct fwctl_uctx *uctx,
 {
 	unsigned int idx = _IOC_NR(cmd) - FWCTL_CMD_BASE;
 	const struct fwctl_ioctl_op *op;
-	union fwctl_ucmd_buffer buf;
+	union fwctl_ucmd_buffer buf = {};
 	struct fwctl_ucmd ucmd = {
 		.uctx = uctx,
 		.ubuffer = (void __user *)arg,
@@ -285,9 +307,10 @@ VISIBLE_IF_KUNIT long fwctl_uctx_ioctl(struct fwctl_uctx *uctx,
 		return -ENOTTY;
 
 	ret = fwctl_ucmd_copy_in(op, &ucmd);
-	if (ret)
-		return ret;
-	return op->execute(&ucmd);
+	if (!ret)
+		ret = op->execute(&ucmd);
+	op->trace(&ucmd, ret);
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(fwctl_uctx_ioctl);
 
@@ -359,6 +382,7 @@ static int fwctl_fops_open(struct inode *inode, struct file *filp)
 	struct fwctl_uctx *uctx;
 
 	uctx = fwctl_uctx_open(fwctl);
+	trace_fwctl_open(fwctl, PTR_ERR_OR_ZERO(uctx));
 	if (IS_ERR(uctx))
 		return PTR_ERR(uctx);
 	filp->private_data = uctx;
@@ -367,7 +391,10 @@ static int fwctl_fops_open(struct inode *inode, struct file *filp)
 
 static int fwctl_fops_release(struct inode *inode, struct file *filp)
 {
-	fwctl_uctx_release(filp->private_data);
+	struct fwctl_uctx *uctx = filp->private_data;
+
+	trace_fwctl_close(uctx->fwctl);
+	fwctl_uctx_release(uctx);
 	return 0;
 }
 
