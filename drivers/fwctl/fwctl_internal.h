@@ -5,6 +5,7 @@
 #ifndef __FWCTL_INTERNAL_H
 #define __FWCTL_INTERNAL_H
 
+#include <linux/audit.h>
 #include <linux/fwctl.h>
 #include <linux/panic.h>
 #include <linux/sizes.h>
@@ -16,6 +17,14 @@
  */
 #ifndef TAINT_FWCTL
 #define TAINT_FWCTL 19
+#endif
+
+/*
+ * Kernels without a record type of their own for fwctl use the one set aside
+ * for modules.
+ */
+#ifndef AUDIT_FWCTL
+#define AUDIT_FWCTL AUDIT_KERNEL_OTHER
 #endif
 
 /* The largest request or response buffer the core accepts */

@@ -11,6 +11,7 @@
  */
 #define pr_fmt(fmt) "fwctl: " fmt
 
+#include <linux/audit.h>
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/fwctl.h>
@@ -144,11 +145,25 @@ VISIBLE_IF_KUNIT int fwctl_rpc_check_scope(u32 scope)
 }
 EXPORT_SYMBOL_IF_KUNIT(fwctl_rpc_check_scope);
 
+/* An audit record naming the process, the device and the tainting scope */
+static void fwctl_audit_taint(struct fwctl_uctx *uctx, u32 scope)
+{
+	struct audit_buffer *ab;
+
+	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_FWCTL);
+	if (!ab)
+		return;
+	audit_log_format(ab, "op=fwctl_rpc dev=%s scope=%s",
+			 dev_name(&uctx->fwctl->dev), fwctl_scope_names[scope]);
+	audit_log_task_info(ab);
+	audit_log_end(ab);
+}
+
 /*
  * The debug write scopes may change the device in ways the kernel cannot
  * vouch for: taint before the driver sees such an RPC. The first RPC at each
- * of these scopes on an FD is logged, naming the process, so the taint can
- * be traced back.
+ * of these scopes on an FD is logged and audited, naming the process, so the
+ * taint can be traced back.
  */
 static void fwctl_rpc_taint(struct fwctl_uctx *uctx, u32 scope)
 {
@@ -160,6 +175,7 @@ static void fwctl_rpc_taint(struct fwctl_uctx *uctx, u32 scope)
 	dev_warn(&uctx->fwctl->dev,
 		 "%s[%d]: RPC at scope %s taints the kernel\n",
 		 current->comm, task_pid_nr(current), fwctl_scope_names[scope]);
+	fwctl_audit_taint(uctx, scope);
 }
 
 static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
