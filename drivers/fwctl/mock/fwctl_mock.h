@@ -29,6 +29,15 @@
  *            hot-unplug path; open FDs of it become orphans
  *   objects  read: firmware objects alive in all instances
  *   uctxs    read: per-FD contexts opened and not yet closed by close_uctx
+ *   fwctl_mock.N/misbehave  read/write, per instance: an
+ *            &enum fwctl_mock_misbehave that makes the driver break the
+ *            driver API on purpose, to test what the core does with it
+ * With CONFIG_FAULT_INJECTION_DEBUG_FS the mock also has a fault attribute,
+ * <debugfs>/fail_fwctl_mock/, whose points (also counted by
+ * /proc/self/task/<tid>/fail-nth) make the emulated firmware fail: creating
+ * an FD's context (open fails with EIO) and executing a command (the RPC
+ * fails with ETIMEDOUT, as on a mailbox timeout).
+ *
  * The fwctl device of instance N is the one directory below
  * /sys/bus/platform/devices/fwctl_mock.N/fwctl/. The module parameter
  * nr_devices (default 1) creates instances 0 .. nr_devices - 1 at load.
@@ -72,6 +81,10 @@ struct fwctl_info_mock {
  *	@arg (below FWCTL_MOCK_NUM_REGS, else status FWCTL_MOCK_STATUS_BAD_ARG).
  * @FWCTL_MOCK_OP_WRITE_REG: DEBUG_WRITE. Payload: one __u64, written to debug
  *	register @arg. Response: header only, @value the old value.
+ * @FWCTL_MOCK_OP_SLEEP: CONFIGURATION. Holds the RPC in the firmware for @arg
+ *	microseconds (at most 1000000, else status FWCTL_MOCK_STATUS_BAD_ARG)
+ *	before answering with a bare header: an RPC in flight that an unplug
+ *	has to wait for.
  * @FWCTL_MOCK_OP_POKE: DEBUG_WRITE_FULL. Writes the payload into firmware
  *	memory at offset @arg (the whole range within FWCTL_MOCK_MEM_SIZE, else
  *	status FWCTL_MOCK_STATUS_BAD_ARG). Response: header only, @value the
@@ -95,6 +108,45 @@ enum fwctl_mock_opcode {
 	FWCTL_MOCK_OP_READ_REG = 7,
 	FWCTL_MOCK_OP_WRITE_REG = 8,
 	FWCTL_MOCK_OP_POKE = 9,
+	FWCTL_MOCK_OP_SLEEP = 10,
+};
+
+/* The highest opcode; the tests use the next one as an unknown command */
+#define FWCTL_MOCK_OP_LAST FWCTL_MOCK_OP_SLEEP
+
+#define FWCTL_MOCK_MAX_SLEEP_US 1000000
+
+/**
+ * enum fwctl_mock_misbehave - Ways the mock can break the driver API
+ * @FWCTL_MOCK_BEHAVE: Follow the rules
+ * @FWCTL_MOCK_RPC_NULL: fw_rpc returns NULL instead of a buffer or ERR_PTR.
+ *	The core fails the RPC with EIO.
+ * @FWCTL_MOCK_RPC_HUGE: fw_rpc answers in place and reports a response of
+ *	2 MiB + 1 bytes. EIO.
+ * @FWCTL_MOCK_RPC_OVERRUN_IN_PLACE: fw_rpc answers in place and reports 64
+ *	bytes more than the request holds. EIO.
+ * @FWCTL_MOCK_RPC_OVERRUN_ALLOC: fw_rpc returns a 16-byte kmalloc buffer and
+ *	reports 4096 bytes. EIO.
+ * @FWCTL_MOCK_RPC_TIMEOUT: fw_rpc returns ERR_PTR(-ETIMEDOUT), a legitimate
+ *	firmware failure. ETIMEDOUT.
+ * @FWCTL_MOCK_INFO_ERROR: info returns ERR_PTR(-EIO). EIO.
+ * @FWCTL_MOCK_INFO_NULL: info returns NULL and a length of 16. EIO.
+ * @FWCTL_MOCK_INFO_OVERRUN: info returns a 16-byte buffer and reports 64
+ *	bytes. EIO.
+ *
+ * In each case the core must return the errno given and leak nothing;
+ * FWCTL_INFO with device_data_len 0 does not call info and still works.
+ */
+enum fwctl_mock_misbehave {
+	FWCTL_MOCK_BEHAVE = 0,
+	FWCTL_MOCK_RPC_NULL = 1,
+	FWCTL_MOCK_RPC_HUGE = 2,
+	FWCTL_MOCK_RPC_OVERRUN_IN_PLACE = 3,
+	FWCTL_MOCK_RPC_OVERRUN_ALLOC = 4,
+	FWCTL_MOCK_RPC_TIMEOUT = 5,
+	FWCTL_MOCK_INFO_ERROR = 6,
+	FWCTL_MOCK_INFO_NULL = 7,
+	FWCTL_MOCK_INFO_OVERRUN = 8,
 };
 
 /**

@@ -11,6 +11,8 @@
 
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/fault-inject.h>
 #include <linux/fwctl.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
@@ -32,12 +34,49 @@ MODULE_PARM_DESC(nr_devices, "Number of mock instances created at load (default 
 static atomic_t mock_nr_objects = ATOMIC_INIT(0);
 static atomic_t mock_nr_uctxs = ATOMIC_INIT(0);
 
+/* <debugfs>/fwctl_mock: the controls and a directory per instance */
+static struct dentry *mock_debugfs_dir;
+static struct dentry *mock_fault_dir;
+
+#if IS_ENABLED(CONFIG_FAULT_INJECTION)
+/*
+ * Firmware failures on demand, on top of FAILSLAB: they reach the error
+ * paths a real mailbox takes (context refused, command timed out), and
+ * /proc/self/task/<tid>/fail-nth counts them like any other fault point.
+ */
+static DECLARE_FAULT_ATTR(fail_fwctl_mock);
+
+static bool mock_should_fail(void)
+{
+	return should_fail(&fail_fwctl_mock, 1);
+}
+
+static struct dentry *mock_fault_init(void)
+{
+	return fault_create_debugfs_attr("fail_fwctl_mock", NULL,
+					 &fail_fwctl_mock);
+}
+#else
+static bool mock_should_fail(void)
+{
+	return false;
+}
+
+static struct dentry *mock_fault_init(void)
+{
+	return NULL;
+}
+#endif
+
 /* Instances by id; the lock serialises their creation and removal */
 static DEFINE_XARRAY(mock_instances);
 static DEFINE_MUTEX(mock_instances_lock);
 
 struct mock_fwctl {
 	struct fwctl_device fwctl;
+	struct dentry *debugfs;
+	/* An enum fwctl_mock_misbehave, set through debugfs */
+	u32 misbehave;
 	atomic_t next_uctx_id;
 	atomic_t next_object_id;
 	/* The firmware's debug state, changed by the tainting commands */
@@ -237,6 +276,16 @@ static void *mock_cmd_poke(struct mock_rpc *rpc)
 	return mock_rsp_inline(rpc, FWCTL_MOCK_STATUS_OK, rpc->payload_len);
 }
 
+static void *mock_cmd_sleep(struct mock_rpc *rpc)
+{
+	u64 usecs = rpc->cmd->arg;
+
+	if (usecs > FWCTL_MOCK_MAX_SLEEP_US)
+		return mock_rsp_inline(rpc, FWCTL_MOCK_STATUS_BAD_ARG, 0);
+	fsleep(usecs);
+	return mock_rsp_inline(rpc, FWCTL_MOCK_STATUS_OK, usecs);
+}
+
 #define MOCK_ANY_LEN (-1)
 
 struct mock_cmd_desc {
@@ -246,7 +295,7 @@ struct mock_cmd_desc {
 	void *(*exec)(struct mock_rpc *rpc);
 };
 
-static const struct mock_cmd_desc mock_cmds[] = {
+static const struct mock_cmd_desc mock_cmds[FWCTL_MOCK_OP_LAST + 1] = {
 	[FWCTL_MOCK_OP_QUERY] = { FWCTL_RPC_CONFIGURATION, 0, mock_cmd_query },
 	[FWCTL_MOCK_OP_ECHO] = { FWCTL_RPC_CONFIGURATION, MOCK_ANY_LEN,
 				 mock_cmd_echo },
@@ -264,7 +313,44 @@ static const struct mock_cmd_desc mock_cmds[] = {
 				      mock_cmd_write_reg },
 	[FWCTL_MOCK_OP_POKE] = { FWCTL_RPC_DEBUG_WRITE_FULL, MOCK_ANY_LEN,
 				 mock_cmd_poke },
+	[FWCTL_MOCK_OP_SLEEP] = { FWCTL_RPC_CONFIGURATION, 0, mock_cmd_sleep },
 };
+
+/* Break the driver API the way fwctl_mock.h says, or return NULL to behave */
+static void *mock_rpc_misbehave(struct mock_fwctl *mock, void *rpc_in,
+				size_t in_len, size_t *out_len)
+{
+	void *resp;
+
+	switch (READ_ONCE(mock->misbehave)) {
+	case FWCTL_MOCK_RPC_NULL:
+		*out_len = in_len;
+		return NULL;
+	case FWCTL_MOCK_RPC_HUGE:
+		*out_len = SZ_2M + 1;
+		return rpc_in;
+	case FWCTL_MOCK_RPC_OVERRUN_IN_PLACE:
+		*out_len = in_len + 64;
+		return rpc_in;
+	case FWCTL_MOCK_RPC_OVERRUN_ALLOC:
+		resp = kzalloc(16, GFP_KERNEL_ACCOUNT);
+		if (!resp)
+			return ERR_PTR(-ENOMEM);
+		*out_len = 4096;
+		return resp;
+	case FWCTL_MOCK_RPC_TIMEOUT:
+		return ERR_PTR(-ETIMEDOUT);
+	default:
+		return ERR_PTR(-ENOENT);
+	}
+}
+
+static bool mock_rpc_misbehaves(struct mock_fwctl *mock)
+{
+	u32 mode = READ_ONCE(mock->misbehave);
+
+	return mode >= FWCTL_MOCK_RPC_NULL && mode <= FWCTL_MOCK_RPC_TIMEOUT;
+}
 
 /*
  * The driver half of the scope contract: the core has checked the caller's
@@ -284,6 +370,8 @@ static void *mock_fw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 		.out_len = out_len,
 	};
 
+	if (mock_rpc_misbehaves(rpc.mock))
+		return mock_rpc_misbehave(rpc.mock, rpc_in, in_len, out_len);
 	if (in_len < sizeof(*cmd) || cmd->flags || cmd->__reserved)
 		return ERR_PTR(-EINVAL);
 	if (cmd->opcode >= ARRAY_SIZE(mock_cmds) || !mock_cmds[cmd->opcode].exec)
@@ -294,6 +382,8 @@ static void *mock_fw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	if (desc->payload_len != MOCK_ANY_LEN &&
 	    rpc.payload_len != desc->payload_len)
 		return ERR_PTR(-EINVAL);
+	if (mock_should_fail())
+		return ERR_PTR(-ETIMEDOUT);
 	return desc->exec(&rpc);
 }
 
@@ -303,6 +393,8 @@ static int mock_open_uctx(struct fwctl_uctx *uctx)
 		container_of(uctx->fwctl, struct mock_fwctl, fwctl);
 	struct mock_uctx *mu = container_of(uctx, struct mock_uctx, uctx);
 
+	if (mock_should_fail())
+		return -EIO;
 	mu->id = atomic_inc_return(&mock->next_uctx_id);
 	xa_init_flags(&mu->objects, XA_FLAGS_ACCOUNT);
 	atomic_inc(&mock_nr_uctxs);
@@ -324,8 +416,18 @@ static void mock_close_uctx(struct fwctl_uctx *uctx)
 
 static void *mock_info(struct fwctl_uctx *uctx, size_t *length)
 {
+	struct mock_fwctl *mock =
+		container_of(uctx->fwctl, struct mock_fwctl, fwctl);
 	struct mock_uctx *mu = container_of(uctx, struct mock_uctx, uctx);
 	struct fwctl_info_mock *info;
+
+	switch (READ_ONCE(mock->misbehave)) {
+	case FWCTL_MOCK_INFO_ERROR:
+		return ERR_PTR(-EIO);
+	case FWCTL_MOCK_INFO_NULL:
+		*length = sizeof(*info);
+		return NULL;
+	}
 
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
 	if (!info)
@@ -334,6 +436,8 @@ static void *mock_info(struct fwctl_uctx *uctx, size_t *length)
 	info->uctx_id = mu->id;
 	info->max_objects = FWCTL_MOCK_MAX_OBJECTS;
 	*length = sizeof(*info);
+	if (READ_ONCE(mock->misbehave) == FWCTL_MOCK_INFO_OVERRUN)
+		*length = 64;
 	return info;
 }
 
@@ -356,10 +460,15 @@ static int mock_probe(struct platform_device *pdev)
 	if (!mock)
 		return -ENOMEM;
 	spin_lock_init(&mock->fw_lock);
+	if (mock_should_fail())
+		return -EIO;
 
 	ret = fwctl_register(&mock->fwctl);
 	if (ret)
 		return ret;
+	mock->debugfs = debugfs_create_dir(dev_name(&pdev->dev),
+					   mock_debugfs_dir);
+	debugfs_create_u32("misbehave", 0600, mock->debugfs, &mock->misbehave);
 	platform_set_drvdata(pdev, no_free_ptr(mock));
 	return 0;
 }
@@ -368,6 +477,7 @@ static void mock_remove(struct platform_device *pdev)
 {
 	struct mock_fwctl *mock = platform_get_drvdata(pdev);
 
+	debugfs_remove_recursive(mock->debugfs);
 	fwctl_unregister(&mock->fwctl);
 	fwctl_put(&mock->fwctl);
 }
@@ -394,6 +504,11 @@ static int mock_add_instance(u64 id)
 	pdev = platform_device_register_simple(MOCK_DRV_NAME, id, NULL, 0);
 	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);
+	/* Probe ran synchronously; a failure there is not reported otherwise */
+	if (!device_is_bound(&pdev->dev)) {
+		platform_device_unregister(pdev);
+		return -ENODEV;
+	}
 	ret = xa_err(xa_store(&mock_instances, id, pdev, GFP_KERNEL));
 	if (ret)
 		platform_device_unregister(pdev);
@@ -448,11 +563,8 @@ static int mock_debugfs_counter(void *data, u64 *val)
 DEFINE_DEBUGFS_ATTRIBUTE(mock_counter_fops, mock_debugfs_counter, NULL,
 			 "%llu\n");
 
-static struct dentry *mock_debugfs_dir;
-
 static void mock_debugfs_init(void)
 {
-	mock_debugfs_dir = debugfs_create_dir(MOCK_DRV_NAME, NULL);
 	debugfs_create_file_unsafe("add", 0200, mock_debugfs_dir, NULL,
 				   &mock_add_fops);
 	debugfs_create_file_unsafe("remove", 0200, mock_debugfs_dir, NULL,
@@ -468,28 +580,39 @@ static int __init mock_init(void)
 	unsigned int i;
 	int ret;
 
+	mock_debugfs_dir = debugfs_create_dir(MOCK_DRV_NAME, NULL);
+	mock_fault_dir = mock_fault_init();
 	ret = platform_driver_register(&mock_driver);
 	if (ret)
-		return ret;
+		goto err_debugfs;
 
 	for (i = 0; i < nr_devices; i++) {
 		ret = mock_add_instance(i);
-		if (ret) {
-			mock_remove_all();
-			platform_driver_unregister(&mock_driver);
-			return ret;
-		}
+		if (ret)
+			goto err_instances;
 	}
 	mock_debugfs_init();
 	return 0;
-}
 
-static void __exit mock_exit(void)
-{
-	/* No new instances may appear while the existing ones go */
-	debugfs_remove_recursive(mock_debugfs_dir);
+err_instances:
 	mock_remove_all();
 	platform_driver_unregister(&mock_driver);
+err_debugfs:
+	debugfs_remove_recursive(mock_fault_dir);
+	debugfs_remove_recursive(mock_debugfs_dir);
+	return ret;
+}
+
+/*
+ * Open debugfs files pin the module, so no add or remove can run here; the
+ * instances go first, each taking its own directory with it.
+ */
+static void __exit mock_exit(void)
+{
+	mock_remove_all();
+	platform_driver_unregister(&mock_driver);
+	debugfs_remove_recursive(mock_fault_dir);
+	debugfs_remove_recursive(mock_debugfs_dir);
 }
 
 module_init(mock_init);

@@ -880,9 +880,9 @@ TEST_F(fwctl, mock_errors)
 	test_err_mock(EOPNOTSUPP, self->base.fd, FWCTL_RPC_CONFIGURATION, 0, 0,
 		      NULL, 0);
 	test_err_mock(EOPNOTSUPP, self->base.fd, FWCTL_RPC_CONFIGURATION,
-		      FWCTL_MOCK_OP_POKE + 1, 0, NULL, 0);
+		      FWCTL_MOCK_OP_LAST + 1, 0, NULL, 0);
 	test_err_mock(EOPNOTSUPP, self->base.fd, FWCTL_RPC_DEBUG_WRITE_FULL,
-		      FWCTL_MOCK_OP_POKE + 1, 0, NULL, 0);
+		      FWCTL_MOCK_OP_LAST + 1, 0, NULL, 0);
 	test_err_mock(EOPNOTSUPP, self->base.fd, FWCTL_RPC_CONFIGURATION,
 		      0xffff, 0, NULL, 0);
 
