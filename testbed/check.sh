@@ -44,6 +44,21 @@ count_guest() { # PHASE LOG TAINT_BITS
 	fi
 }
 
+# The sweep, fuzz and stress programs print their figures as '# name: ...'
+# lines; collect them so TESTING.md can quote the last run.
+figures() {
+	local kind log
+	for kind in debug stock; do
+		log=$LOGDIR/console-$kind.log
+		[[ -f $log ]] || continue
+		grep -E '^# (fail_nth|fuzz|stress):' "$log" | sed "s/^# /$kind: /"
+	done >"$LOGDIR/figures.txt" || true
+	if [[ -s $LOGDIR/figures.txt ]]; then
+		echo "figures (also in $LOGDIR/figures.txt):"
+		sed 's/^/  /' "$LOGDIR/figures.txt"
+	fi
+}
+
 summary() {
 	local p tp=0 tf=0 ts=0
 	echo
@@ -57,6 +72,7 @@ summary() {
 		echo "failures:"
 		printf '  %s\n' "${FAILS[@]}"
 	fi
+	figures
 	echo "timings: ${TIMES[*]:-} total=$((SECONDS - T_START))s"
 	echo "logs: $LOGDIR"
 	echo "$tp passed, $tf failed, $ts skipped"
