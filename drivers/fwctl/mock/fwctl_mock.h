@@ -82,9 +82,10 @@ struct fwctl_info_mock {
  * @FWCTL_MOCK_OP_WRITE_REG: DEBUG_WRITE. Payload: one __u64, written to debug
  *	register @arg. Response: header only, @value the old value.
  * @FWCTL_MOCK_OP_SLEEP: CONFIGURATION. Holds the RPC in the firmware for @arg
- *	microseconds (at most 1000000, else status FWCTL_MOCK_STATUS_BAD_ARG)
- *	before answering with a bare header: an RPC in flight that an unplug
- *	has to wait for.
+ *	microseconds (at most FWCTL_MOCK_MAX_SLEEP_US, else status
+ *	FWCTL_MOCK_STATUS_BAD_ARG) before answering with a bare header whose
+ *	@value is the time slept: an RPC in flight that an unplug has to wait
+ *	for.
  * @FWCTL_MOCK_OP_POKE: DEBUG_WRITE_FULL. Writes the payload into firmware
  *	memory at offset @arg (the whole range within FWCTL_MOCK_MEM_SIZE, else
  *	status FWCTL_MOCK_STATUS_BAD_ARG). Response: header only, @value the
@@ -94,7 +95,7 @@ struct fwctl_info_mock {
  * a &struct fwctl_mock_rsp followed by @len payload bytes. The driver refuses
  * a request with EINVAL if it is shorter than the header, if @flags or
  * @__reserved is non-zero, or if its payload length is wrong for the
- * command (WRITE_REG: exactly 8; QUERY, OBJ_*, READ_*: none); with
+ * command (WRITE_REG: exactly 8; QUERY, OBJ_*, READ_*, SLEEP: none); with
  * EOPNOTSUPP if the opcode is unknown; and with EBADMSG if the RPC's scope is
  * below the command's.
  */
