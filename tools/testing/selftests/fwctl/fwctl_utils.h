@@ -91,7 +91,7 @@ static inline int fail_errno(int err)
 
 /* sysfs, debugfs and procfs */
 
-static int read_file(const char *path, char *buf, size_t len)
+static inline int read_file(const char *path, char *buf, size_t len)
 {
 	ssize_t n;
 	int fd;
@@ -111,7 +111,7 @@ static int read_file(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-static int read_u64(const char *path, __u64 *val)
+static inline int read_u64(const char *path, __u64 *val)
 {
 	char buf[64];
 	char *end;
@@ -125,7 +125,7 @@ static int read_u64(const char *path, __u64 *val)
 	return 0;
 }
 
-static int write_u32(const char *path, unsigned int val)
+static inline int write_u32(const char *path, unsigned int val)
 {
 	char buf[32];
 	ssize_t n;
@@ -146,7 +146,7 @@ static int write_u32(const char *path, unsigned int val)
 	return close(fd);
 }
 
-static int mock_counter(const char *name, __u64 *val)
+static inline int mock_counter(const char *name, __u64 *val)
 {
 	char path[PATH_MAX];
 
@@ -154,7 +154,7 @@ static int mock_counter(const char *name, __u64 *val)
 	return read_u64(path, val);
 }
 
-static int read_tainted(unsigned long long *val)
+static inline int read_tainted(unsigned long long *val)
 {
 	__u64 v;
 
@@ -164,7 +164,7 @@ static int read_tainted(unsigned long long *val)
 	return 0;
 }
 
-static bool path_exists(const char *path)
+static inline bool path_exists(const char *path)
 {
 	struct stat st;
 
@@ -175,7 +175,7 @@ static bool path_exists(const char *path)
  * Make sure the mock's debugfs directory can be reached, mounting debugfs if
  * nobody did. On failure @why says what is missing.
  */
-static bool mock_available(char *why, size_t len)
+static inline bool mock_available(char *why, size_t len)
 {
 	struct statfs sfs;
 
@@ -208,7 +208,7 @@ struct mock_inst {
 };
 
 /* Find the name of the fwctl device below platform device fwctl_mock.@id */
-static int mock_inst_find(unsigned int id, char *name, size_t len)
+static inline int mock_inst_find(unsigned int id, char *name, size_t len)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
@@ -242,7 +242,7 @@ static int mock_inst_find(unsigned int id, char *name, size_t len)
  * Create a mock instance with the first free id from @first_id on, and wait
  * until its fwctl device and /dev node exist.
  */
-static int mock_inst_add(struct mock_inst *inst, unsigned int first_id)
+static inline int mock_inst_add(struct mock_inst *inst, unsigned int first_id)
 {
 	unsigned int id;
 	int tries;
@@ -272,14 +272,14 @@ static int mock_inst_add(struct mock_inst *inst, unsigned int first_id)
 	return fail_errno(ENODEV);
 }
 
-static int mock_inst_remove(struct mock_inst *inst)
+static inline int mock_inst_remove(struct mock_inst *inst)
 {
 	return write_u32(MOCK_DEBUGFS "/remove", inst->id);
 }
 
 /* FWCTL_INFO */
 
-static int _test_cmd_info(int fd, __u32 *type, void *data, __u32 *data_len)
+static inline int _test_cmd_info(int fd, __u32 *type, void *data, __u32 *data_len)
 {
 	struct fwctl_info cmd = {
 		.size = sizeof(cmd),
@@ -304,7 +304,7 @@ static int _test_cmd_info(int fd, __u32 *type, void *data, __u32 *data_len)
 	ASSERT_ERRNO(_errno, _test_cmd_info(fd, NULL, data, data_len))
 
 /* FWCTL_INFO for a mock device: checks the type and the length too */
-static int _test_cmd_mock_info(int fd, struct fwctl_info_mock *info)
+static inline int _test_cmd_mock_info(int fd, struct fwctl_info_mock *info)
 {
 	__u32 len = sizeof(*info);
 	__u32 type;
@@ -322,8 +322,8 @@ static int _test_cmd_mock_info(int fd, struct fwctl_info_mock *info)
 
 /* FWCTL_RPC */
 
-static int _test_cmd_rpc(int fd, __u32 scope, const void *in, __u32 in_len,
-			 void *out, __u32 *out_len)
+static inline int _test_cmd_rpc(int fd, __u32 scope, const void *in,
+				__u32 in_len, void *out, __u32 *out_len)
 {
 	struct fwctl_rpc cmd = {
 		.size = sizeof(cmd),
@@ -348,8 +348,8 @@ static int _test_cmd_rpc(int fd, __u32 scope, const void *in, __u32 in_len,
 	ASSERT_ERRNO(_errno, _test_cmd_rpc(fd, scope, in, in_len, out, out_len))
 
 /* Lay out a mock request in @buf; returns its length */
-static size_t mock_build(void *buf, __u16 opcode, __u64 arg,
-			 const void *payload, size_t payload_len)
+static inline size_t mock_build(void *buf, __u16 opcode, __u64 arg,
+				const void *payload, size_t payload_len)
 {
 	struct fwctl_mock_cmd *cmd = buf;
 
@@ -362,9 +362,9 @@ static size_t mock_build(void *buf, __u16 opcode, __u64 arg,
 }
 
 /* Send one mock command; the response lands in @out, up to *@out_len */
-static int _test_cmd_mock(int fd, __u32 scope, __u16 opcode, __u64 arg,
-			  const void *payload, size_t payload_len, void *out,
-			  __u32 *out_len)
+static inline int _test_cmd_mock(int fd, __u32 scope, __u16 opcode, __u64 arg,
+				 const void *payload, size_t payload_len,
+				 void *out, __u32 *out_len)
 {
 	void *in;
 	int ret;
@@ -389,9 +389,10 @@ static int _test_cmd_mock(int fd, __u32 scope, __u16 opcode, __u64 arg,
  * A mock command whose response is the header alone. Fails with EPROTO if
  * the response is malformed; the firmware status is left in @rsp.
  */
-static int _test_cmd_mock_rsp(int fd, __u32 scope, __u16 opcode, __u64 arg,
-			      const void *payload, size_t payload_len,
-			      struct fwctl_mock_rsp *rsp)
+static inline int _test_cmd_mock_rsp(int fd, __u32 scope, __u16 opcode,
+				     __u64 arg, const void *payload,
+				     size_t payload_len,
+				     struct fwctl_mock_rsp *rsp)
 {
 	__u32 out_len = sizeof(*rsp);
 
@@ -424,7 +425,7 @@ struct mock_query_rsp {
 	struct fwctl_mock_query query;
 };
 
-static int _test_cmd_query(int fd, __u32 scope, struct fwctl_mock_query *query)
+static inline int _test_cmd_query(int fd, __u32 scope, struct fwctl_mock_query *query)
 {
 	struct mock_query_rsp out;
 	__u32 out_len = sizeof(out);
@@ -452,7 +453,7 @@ static int _test_cmd_query(int fd, __u32 scope, struct fwctl_mock_query *query)
 		ASSERT_EQ((__u32)(nr), __q.nr_objects);                       \
 	})
 
-static int _test_cmd_obj_create(int fd, __u64 tag, __u64 *id)
+static inline int _test_cmd_obj_create(int fd, __u64 tag, __u64 *id)
 {
 	struct fwctl_mock_rsp rsp;
 
@@ -471,7 +472,7 @@ static int _test_cmd_obj_create(int fd, __u64 tag, __u64 *id)
 	ASSERT_ERRNO(_errno, _test_cmd_obj_create(fd, tag, &(__u64){0}))
 
 /* Returns the firmware status in *@status */
-static int _test_cmd_obj_destroy(int fd, __u64 id, __u16 *status)
+static inline int _test_cmd_obj_destroy(int fd, __u64 id, __u16 *status)
 {
 	struct fwctl_mock_rsp rsp;
 
@@ -496,8 +497,8 @@ static int _test_cmd_obj_destroy(int fd, __u64 id, __u16 *status)
 	})
 
 /* ECHO: the response must equal the request */
-static int _test_cmd_echo(int fd, __u32 scope, const void *payload,
-			  size_t payload_len)
+static inline int _test_cmd_echo(int fd, __u32 scope, const void *payload,
+				 size_t payload_len)
 {
 	size_t len = MOCK_HDR_LEN + payload_len;
 	__u32 out_len = len;
@@ -531,7 +532,7 @@ out:
 	ASSERT_OK(_test_cmd_echo(fd, FWCTL_RPC_CONFIGURATION, payload, payload_len))
 
 /* SUM: @value must be the sum of the payload bytes */
-static int _test_cmd_sum(int fd, const __u8 *payload, size_t payload_len)
+static inline int _test_cmd_sum(int fd, const __u8 *payload, size_t payload_len)
 {
 	struct fwctl_mock_rsp rsp;
 	__u64 sum = 0;
@@ -549,7 +550,7 @@ static int _test_cmd_sum(int fd, const __u8 *payload, size_t payload_len)
 
 /* Capabilities, through the raw system calls */
 
-static int caps_get(struct __user_cap_data_struct data[2])
+static inline int caps_get(struct __user_cap_data_struct data[2])
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
@@ -558,7 +559,7 @@ static int caps_get(struct __user_cap_data_struct data[2])
 	return syscall(SYS_capget, &hdr, data);
 }
 
-static int caps_set(struct __user_cap_data_struct data[2])
+static inline int caps_set(struct __user_cap_data_struct data[2])
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
@@ -568,7 +569,7 @@ static int caps_set(struct __user_cap_data_struct data[2])
 }
 
 /* Change @cap in the effective set and, if @permitted, the permitted set */
-static int cap_change(int cap, bool raise, bool permitted)
+static inline int cap_change(int cap, bool raise, bool permitted)
 {
 	struct __user_cap_data_struct data[2];
 	__u32 mask = CAP_TO_MASK(cap);
@@ -588,7 +589,7 @@ static int cap_change(int cap, bool raise, bool permitted)
 	return caps_set(data);
 }
 
-static bool cap_effective(int cap)
+static inline bool cap_effective(int cap)
 {
 	struct __user_cap_data_struct data[2];
 
@@ -598,7 +599,7 @@ static bool cap_effective(int cap)
 }
 
 /* Become @uid/@gid with no capabilities in any set */
-static int become_user(uid_t uid, gid_t gid)
+static inline int become_user(uid_t uid, gid_t gid)
 {
 	struct __user_cap_data_struct data[2] = {};
 
@@ -617,7 +618,7 @@ static int become_user(uid_t uid, gid_t gid)
 /* The kernel log */
 
 /* Open /dev/kmsg positioned after every record logged so far */
-static int kmsg_open(void)
+static inline int kmsg_open(void)
 {
 	int fd;
 
@@ -634,7 +635,7 @@ static int kmsg_open(void)
 }
 
 /* Count the records logged since kmsg_open() whose text has @needle */
-static int kmsg_count(int fd, const char *needle)
+static inline int kmsg_count(int fd, const char *needle)
 {
 	char rec[8192];
 	int count = 0;
