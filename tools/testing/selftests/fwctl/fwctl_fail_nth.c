@@ -1,0 +1,1086 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fwctl fault-injection sweep, run against the fwctl_mock driver.
+ *
+ * Each test takes one path into fwctl (open, FWCTL_INFO, FWCTL_RPC at every
+ * scope, close, device register and unregister) and sweeps every fault
+ * injection point on it with /proc/self/task/<tid>/fail-nth, as the iommufd
+ * fail_nth test does: the path runs once cleanly, then for n = 1, 2, ... with
+ * the nth fault point failing, until the nth point is never reached. The
+ * points are those of failslab and of the mock's own fault attribute,
+ * fail_fwctl_mock, when it exists.
+ *
+ * fail-nth is armed right before the one system call under test and disarmed
+ * right after it, so nothing else the test does is faulted. After every
+ * iteration the mock's object and context counts must be back where they
+ * were, and the device must still work: a failed call may fail only with
+ * one of the errno values listed for its path, and must leave nothing
+ * behind.
+ *
+ * Each path prints one line, for the documentation to quote:
+ *   # fail_nth: path=NAME points=N failed=F errnos=E1,E2
+ * points is how many fault points the path has, failed how many of them made
+ * the call fail (the others were absorbed by the kernel), errnos the errno
+ * values seen, or "none".
+ */
+#include "fwctl_utils.h"
+
+/* Instance ids of this program, clear of those of the fwctl program */
+#define NTH_FIRST_ID 200
+/* Instances added and removed by the add and remove sweeps */
+#define NTH_SUB_FIRST_ID 300
+
+/* Far more than any path has; reaching it fails the test */
+#define NTH_MAX_ITERATIONS 10000
+
+/* Distinct errno values one path may report */
+#define NTH_MAX_ERRNOS 16
+
+/* Fault attribute settings changed by the test and restored after it */
+#define NTH_MAX_KNOBS 48
+
+/* Objects held by the FD that the close and remove sweeps tear down */
+#define NTH_HELD_OBJECTS 3
+
+/* Debug register the DEBUG_WRITE sweep writes */
+#define NTH_REG 5
+
+/*
+ * Requests and responses stay well below a page: kvmalloc() of more falls
+ * back to vmalloc(), whose failure is reported with a stack dump on the
+ * console (warn_alloc()), which the test bed counts as a kernel problem.
+ */
+#define NTH_PAYLOAD_LEN 48
+#define NTH_LOG_LEN 256
+#define NTH_BUF_LEN 512
+
+struct fault_knob {
+	char path[128];
+	char old[32];
+};
+
+struct fault_knobs {
+	struct fault_knob knob[NTH_MAX_KNOBS];
+	unsigned int nr;
+};
+
+/* One FWCTL_RPC sweep: a mock command at a scope */
+struct rpc_case {
+	const char *name;
+	__u32 scope;
+	__u16 opcode;
+	__u64 arg;
+	__u32 payload_len;
+	/* Length of a successful response */
+	__u32 rsp_len;
+};
+
+struct nth_state {
+	struct fault_knobs knobs;
+	int nth_fd;
+	/* The instance of the test and an FD held on it */
+	struct mock_inst inst;
+	bool inst_live;
+	int fd;
+	__u64 objects;
+	__u64 uctxs;
+
+	/* The sweep in progress, for the failure report */
+	const char *path;
+	unsigned int n;
+	__u64 iter_objects;
+	__u64 iter_uctxs;
+
+	/* Made by prepare() and the call, released by finish() */
+	int call_fd;
+	int dbg_fd;
+	char dbg_buf[32];
+	size_t dbg_len;
+	struct fwctl_info_mock info;
+	const struct rpc_case *rpc;
+	__u8 in[NTH_BUF_LEN];
+	__u8 out[NTH_BUF_LEN];
+	__u32 in_len;
+	__u32 out_len;
+	__u64 reg_val;
+	__u64 new_reg_val;
+
+	/* The instance of the add and remove sweeps */
+	unsigned int sub_id;
+	char sub_name[32];
+	bool sub_live;
+	unsigned int misplaced_nodes;
+	unsigned int stale_nodes;
+};
+
+/* Generic helpers */
+
+static int write_str(const char *path, const char *val)
+{
+	size_t len = strlen(val);
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, len);
+	if (n < 0 || (size_t)n != len) {
+		int err = n < 0 ? errno : EIO;
+
+		close(fd);
+		return fail_errno(err);
+	}
+	return close(fd);
+}
+
+static const struct {
+	int err;
+	const char *name;
+} errno_names[] = {
+	/* In alphabetical order, the order they are printed in */
+	{ EAGAIN, "EAGAIN" },
+	{ EBADMSG, "EBADMSG" },
+	{ EBUSY, "EBUSY" },
+	{ EEXIST, "EEXIST" },
+	{ EFAULT, "EFAULT" },
+	{ EINVAL, "EINVAL" },
+	{ EIO, "EIO" },
+	{ ENODEV, "ENODEV" },
+	{ ENOENT, "ENOENT" },
+	{ ENOMEM, "ENOMEM" },
+	{ ENOSPC, "ENOSPC" },
+	{ ENXIO, "ENXIO" },
+	{ EOPNOTSUPP, "EOPNOTSUPP" },
+	{ EPROTO, "EPROTO" },
+	{ ETIMEDOUT, "ETIMEDOUT" },
+};
+
+/* Append the names of the errno values in @errs to @buf, comma separated */
+static void errno_list(char *buf, size_t len, const int *errs, int nr)
+{
+	size_t used = 0;
+	unsigned int i;
+	int j;
+
+	buf[0] = 0;
+	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
+		for (j = 0; j < nr; j++)
+			if (errs[j] == errno_names[i].err)
+				used += snprintf(buf + used, len - used, "%s%s",
+						 used ? "," : "",
+						 errno_names[i].name);
+	for (j = 0; j < nr && used < len; j++) {
+		bool named = false;
+
+		for (i = 0; i < ARRAY_SIZE(errno_names); i++)
+			named |= errs[j] == errno_names[i].err;
+		if (!named)
+			used += snprintf(buf + used, len - used, "%sE%d",
+					 used ? "," : "", errs[j]);
+	}
+	if (!used)
+		snprintf(buf, len, "none");
+}
+
+static bool errno_in(const int *list, int err)
+{
+	for (; *list; list++)
+		if (*list == err)
+			return true;
+	return false;
+}
+
+/* Fault attribute setup */
+
+/*
+ * Set debugfs file @dir/@name to @val, or only remember it if @val is NULL,
+ * so that knobs_restore() can put the old value back.
+ */
+static int knob_set(struct fault_knobs *k, const char *dir, const char *name,
+		    const char *val)
+{
+	struct fault_knob *knob;
+
+	if (k->nr == NTH_MAX_KNOBS)
+		return fail_errno(ENOSPC);
+	knob = &k->knob[k->nr];
+	snprintf(knob->path, sizeof(knob->path), "%s/%s/%s", DEBUGFS_ROOT, dir,
+		 name);
+	if (read_file(knob->path, knob->old, sizeof(knob->old)))
+		return -1;
+	knob->old[strcspn(knob->old, "\n")] = 0;
+	if (val && write_str(knob->path, val))
+		return -1;
+	k->nr++;
+	return 0;
+}
+
+static int knob_set_if_present(struct fault_knobs *k, const char *dir,
+			       const char *name, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s/%s", DEBUGFS_ROOT, dir, name);
+	if (!path_exists(path))
+		return 0;
+	return knob_set(k, dir, name, val);
+}
+
+/* Returns how many settings could not be restored */
+static unsigned int knobs_restore(struct fault_knobs *k)
+{
+	unsigned int failed = 0;
+
+	while (k->nr) {
+		k->nr--;
+		if (write_str(k->knob[k->nr].path, k->knob[k->nr].old))
+			failed++;
+	}
+	return failed;
+}
+
+/*
+ * Let fail-nth fail every GFP_KERNEL slab allocation, and quieten every
+ * fault attribute: an injected failure must not print a stack trace, which
+ * the test bed would take for a kernel problem. fail_page_alloc keeps its
+ * min-order (1 by default): failing order-0 pages would fail the page faults
+ * of user copies, an EFAULT that is not fwctl's doing.
+ */
+static int knobs_setup(struct fault_knobs *k)
+{
+	struct dirent *de;
+	DIR *dir;
+	int err;
+
+	k->nr = 0;
+	if (knob_set(k, "failslab", "ignore-gfp-wait", "N") ||
+	    knob_set_if_present(k, "failslab", "cache-filter", "N") ||
+	    knob_set_if_present(k, "fail_page_alloc", "ignore-gfp-wait", "N") ||
+	    knob_set_if_present(k, "fail_page_alloc", "ignore-gfp-highmem", "N"))
+		goto err;
+
+	dir = opendir(DEBUGFS_ROOT);
+	if (!dir)
+		goto err;
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, "fail", 4) ||
+		    strlen(de->d_name) > 64)
+			continue;
+		/* A failure through fail-nth counts down "times" too */
+		if (knob_set_if_present(k, de->d_name, "verbose", "0") ||
+		    knob_set_if_present(k, de->d_name, "times", NULL)) {
+			err = errno;
+			closedir(dir);
+			errno = err;
+			goto err;
+		}
+	}
+	closedir(dir);
+	return 0;
+
+err:
+	err = errno;
+	knobs_restore(k);
+	return fail_errno(err);
+}
+
+/* fail-nth of the calling thread */
+
+static int nth_open(void)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth",
+		 (long)syscall(SYS_gettid));
+	return open(path, O_RDWR | O_CLOEXEC);
+}
+
+/* Make the @n-th fault point this thread reaches from now on fail */
+static int nth_arm(int fd, unsigned int n)
+{
+	char buf[16];
+	int len;
+
+	len = snprintf(buf, sizeof(buf), "%u", n);
+	if (pwrite(fd, buf, len, 0) != len)
+		return -1;
+	return 0;
+}
+
+/*
+ * Disarm, and return in @left what was left of the count: 0 if the armed
+ * fault point was reached, more if the call did not get that far. The
+ * buffers are on the stack, which is mapped, so neither system call can
+ * fault a page in and reach a fault point itself.
+ */
+static int nth_disarm(int fd, unsigned int *left)
+{
+	char zero[2] = "0";
+	char buf[16];
+	ssize_t len;
+	int err = 0;
+
+	memset(buf, 0, sizeof(buf));
+	len = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (len <= 0)
+		err = len < 0 ? errno : EIO;
+	if (pwrite(fd, zero, 1, 0) != 1)
+		return -1;
+	if (err)
+		return fail_errno(err);
+	*left = strtoul(buf, NULL, 10);
+	return 0;
+}
+
+/* Mock instances */
+
+static void platform_path(char *buf, size_t len, unsigned int id)
+{
+	snprintf(buf, len, "%s/fwctl_mock.%u", MOCK_PLATFORM_DIR, id);
+}
+
+/* The first instance id from @first on that is not in use, or 0 */
+static unsigned int free_inst_id(unsigned int first)
+{
+	char path[PATH_MAX];
+	unsigned int id;
+
+	for (id = first; id < first + 1000; id++) {
+		platform_path(path, sizeof(path), id);
+		if (!path_exists(path))
+			return id;
+	}
+	return 0;
+}
+
+/* Open @node and check that the device answers, holding nothing */
+static int node_usable(const char *node)
+{
+	struct fwctl_info_mock info;
+	struct fwctl_mock_query query;
+	int ret;
+	int err;
+	int fd;
+
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = _test_cmd_mock_info(fd, &info);
+	if (!ret)
+		ret = _test_cmd_query(fd, FWCTL_RPC_CONFIGURATION, &query);
+	if (!ret && (info.fw_version != FWCTL_MOCK_FW_VERSION ||
+		     !info.uctx_id || query.nr_objects))
+		ret = fail_errno(EPROTO);
+	err = errno;
+	close(fd);
+	return ret ? fail_errno(err) : 0;
+}
+
+/*
+ * Remove the fwctl device nodes no device stands behind any more, and
+ * return how many there were. fwctl_devnode() allocates the node's name:
+ * when that fails, devtmpfs falls back to /dev/fwctlN when adding the node,
+ * and cannot name it when deleting it, so the node stays.
+ */
+static unsigned int drop_stale_nodes(void)
+{
+	static const char *const dirs[] = { FWCTL_DEV_DIR, "/dev" };
+	char path[PATH_MAX];
+	char dev[PATH_MAX];
+	unsigned int n = 0;
+	struct dirent *de;
+	struct stat sb;
+	unsigned int i;
+	DIR *dir;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		dir = opendir(dirs[i]);
+		if (!dir)
+			continue;
+		while ((de = readdir(dir))) {
+			if (strncmp(de->d_name, "fwctl", 5))
+				continue;
+			snprintf(dev, sizeof(dev), "%s/%s", dirs[i], de->d_name);
+			if (lstat(dev, &sb) || !S_ISCHR(sb.st_mode))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", FWCTL_CLASS_DIR,
+				 de->d_name);
+			if (!path_exists(path) && !unlink(dev))
+				n++;
+		}
+		closedir(dir);
+	}
+	return n;
+}
+
+/* Remove instance @id cleanly and check that it is gone */
+static void sub_remove(struct __test_metadata *_metadata,
+		       struct nth_state *st, unsigned int id, const char *name)
+{
+	char path[PATH_MAX];
+
+	ASSERT_OK(write_u32(MOCK_DEBUGFS "/remove", id));
+	st->sub_live = false;
+	platform_path(path, sizeof(path), id);
+	ASSERT_FALSE(path_exists(path));
+	snprintf(path, sizeof(path), "%s/%s", FWCTL_CLASS_DIR, name);
+	ASSERT_FALSE(path_exists(path));
+	st->stale_nodes += drop_stale_nodes();
+}
+
+/* Instance @id can be added, works, and can be removed again */
+static void sub_readd(struct __test_metadata *_metadata, struct nth_state *st,
+		      unsigned int id)
+{
+	struct mock_inst inst;
+
+	ASSERT_OK(mock_inst_add(&inst, id));
+	st->sub_live = true;
+	ASSERT_EQ(id, inst.id);
+	ASSERT_OK(node_usable(inst.node));
+	sub_remove(_metadata, st, id, inst.name);
+}
+
+/* The sweep */
+
+struct nth_path {
+	/* Errno values a failed call may return, 0 terminated */
+	const int *errnos;
+	/* Set up what the call needs, without fault injection */
+	void (*prepare)(struct __test_metadata *_metadata,
+			struct nth_state *st);
+	/* The one system call under test: 0, or -1 and errno */
+	int (*call)(struct nth_state *st);
+	/* Check the result and release what prepare() and the call made */
+	void (*finish)(struct __test_metadata *_metadata, struct nth_state *st,
+		       int ret, int err);
+};
+
+/* Nothing leaked, and the test's instance still works */
+static void check_clean(struct __test_metadata *_metadata,
+			struct nth_state *st)
+{
+	struct fwctl_mock_query query;
+	__u64 val = ULLONG_MAX;
+
+	ASSERT_OK(mock_counter("objects", &val));
+	ASSERT_EQ(st->iter_objects, val);
+	ASSERT_OK(mock_counter("uctxs", &val));
+	ASSERT_EQ(st->iter_uctxs, val);
+	ASSERT_OK(_test_cmd_query(st->fd, FWCTL_RPC_CONFIGURATION, &query));
+	ASSERT_EQ(0, query.nr_objects);
+	ASSERT_OK(node_usable(st->inst.node));
+	st->stale_nodes += drop_stale_nodes();
+}
+
+static void sweep(struct __test_metadata *_metadata, struct nth_state *st,
+		  const char *name, const struct nth_path *path)
+{
+	int errs[NTH_MAX_ERRNOS];
+	unsigned int failed = 0;
+	unsigned int left = 0;
+	char list[256];
+	int nr_errs = 0;
+	unsigned int n;
+	int ret;
+	int err;
+
+	st->path = name;
+	for (n = 0;; n++) {
+		ASSERT_GT(NTH_MAX_ITERATIONS, n);
+		st->n = n;
+		ASSERT_OK(mock_counter("objects", &st->iter_objects));
+		ASSERT_OK(mock_counter("uctxs", &st->iter_uctxs));
+		path->prepare(_metadata, st);
+
+		if (n)
+			ASSERT_OK(nth_arm(st->nth_fd, n));
+		ret = path->call(st);
+		err = ret ? errno : 0;
+		if (n)
+			ASSERT_OK(nth_disarm(st->nth_fd, &left));
+
+		/* Without an injected fault the call must succeed */
+		if (!n || left) {
+			ASSERT_EQ(0, ret)
+				TH_LOG("%s, fail-nth %u: %s with no fault injected",
+				       name, n, strerror(err));
+		}
+		if (ret) {
+			int i;
+
+			failed++;
+			for (i = 0; i < nr_errs && errs[i] != err; i++)
+				;
+			if (i == nr_errs && nr_errs < NTH_MAX_ERRNOS)
+				errs[nr_errs++] = err;
+			EXPECT_TRUE(errno_in(path->errnos, err))
+				TH_LOG("%s, fail-nth %u: unexpected errno %d (%s)",
+				       name, n, err, strerror(err));
+		}
+		path->finish(_metadata, st, ret, err);
+		check_clean(_metadata, st);
+		if (n && left)
+			break;
+	}
+
+	errno_list(list, sizeof(list), errs, nr_errs);
+	ksft_print_msg("fail_nth: path=%s points=%u failed=%u errnos=%s\n",
+		       name, n - 1, failed, list);
+	fflush(stdout);
+	st->path = NULL;
+}
+
+static const int errnos_none[] = { 0 };
+static const int errnos_nomem[] = { ENOMEM, 0 };
+/*
+ * The mock fails an add whose probe failed with ENODEV. EINVAL comes from
+ * the driver core: platform_device_add() ignores a failure to allocate the
+ * device's name, and device_add() then refuses a device without one.
+ */
+static const int errnos_add[] = { ENOMEM, ENODEV, EINVAL, 0 };
+/* The mock fails creating an FD's context with EIO */
+static const int errnos_open[] = { ENOMEM, EIO, 0 };
+/* The mock fails a command with ETIMEDOUT, as on a mailbox timeout */
+static const int errnos_rpc[] = { ENOMEM, ETIMEDOUT, 0 };
+
+FIXTURE(fail_nth)
+{
+	struct nth_state st;
+};
+
+FIXTURE_SETUP(fail_nth)
+{
+	struct nth_state *st = &self->st;
+	char path[64];
+	char why[256];
+
+	st->nth_fd = -1;
+	st->fd = -1;
+	st->call_fd = -1;
+	st->dbg_fd = -1;
+	if (geteuid())
+		SKIP(return, "the fwctl selftests must run as root");
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth",
+		 (long)syscall(SYS_gettid));
+	if (!path_exists(path))
+		SKIP(return,
+		     "%s does not exist: the kernel has no fault injection (CONFIG_FAULT_INJECTION)",
+		     path);
+	if (!mock_available(why, sizeof(why)))
+		SKIP(return, "%s", why);
+	if (!path_exists(DEBUGFS_ROOT "/failslab"))
+		SKIP(return,
+		     "%s/failslab does not exist: the kernel lacks CONFIG_FAILSLAB or CONFIG_FAULT_INJECTION_DEBUG_FS",
+		     DEBUGFS_ROOT);
+
+	ASSERT_OK(mock_counter("objects", &st->objects));
+	ASSERT_OK(mock_counter("uctxs", &st->uctxs));
+	ASSERT_OK(mock_inst_add(&st->inst, NTH_FIRST_ID));
+	st->inst_live = true;
+	st->fd = open(st->inst.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, st->fd);
+	st->nth_fd = nth_open();
+	ASSERT_LE(0, st->nth_fd);
+	/* Last, so that a setup failure leaves the settings alone */
+	ASSERT_OK(knobs_setup(&st->knobs));
+}
+
+FIXTURE_TEARDOWN(fail_nth)
+{
+	struct nth_state *st = &self->st;
+	__u64 val = ULLONG_MAX;
+	unsigned int left;
+
+	if (st->nth_fd >= 0) {
+		nth_disarm(st->nth_fd, &left);
+		close(st->nth_fd);
+	}
+	EXPECT_EQ(0, knobs_restore(&st->knobs));
+	if (st->path)
+		TH_LOG("failed while sweeping %s, at fail-nth %u", st->path,
+		       st->n);
+	if (st->call_fd >= 0)
+		close(st->call_fd);
+	if (st->dbg_fd >= 0)
+		close(st->dbg_fd);
+	if (st->sub_live)
+		write_u32(MOCK_DEBUGFS "/remove", st->sub_id);
+	if (st->fd >= 0)
+		EXPECT_OK(close(st->fd));
+	if (st->inst_live)
+		EXPECT_OK(mock_inst_remove(&st->inst));
+	EXPECT_OK(mock_counter("objects", &val));
+	EXPECT_EQ(st->objects, val);
+	EXPECT_OK(mock_counter("uctxs", &val));
+	EXPECT_EQ(st->uctxs, val);
+}
+
+/* open() of the device node */
+
+static void open_prepare(struct __test_metadata *_metadata,
+			 struct nth_state *st)
+{
+}
+
+static int open_call(struct nth_state *st)
+{
+	st->call_fd = open(st->inst.node, O_RDWR | O_CLOEXEC);
+	return st->call_fd < 0 ? -1 : 0;
+}
+
+static void open_finish(struct __test_metadata *_metadata,
+			struct nth_state *st, int ret, int err)
+{
+	struct fwctl_info_mock info;
+
+	if (ret) {
+		st->call_fd = -1;
+		return;
+	}
+	ASSERT_OK(_test_cmd_mock_info(st->call_fd, &info));
+	ASSERT_NE(0, info.uctx_id);
+	ASSERT_OK(close(st->call_fd));
+	st->call_fd = -1;
+}
+
+static const struct nth_path open_path = {
+	.errnos = errnos_open,
+	.prepare = open_prepare,
+	.call = open_call,
+	.finish = open_finish,
+};
+
+TEST_F_TIMEOUT(fail_nth, open, 120)
+{
+	sweep(_metadata, &self->st, "open", &open_path);
+}
+
+/* FWCTL_INFO with device data */
+
+static void info_prepare(struct __test_metadata *_metadata,
+			 struct nth_state *st)
+{
+	memset(&st->info, 0xa5, sizeof(st->info));
+}
+
+static int info_call(struct nth_state *st)
+{
+	return _test_cmd_mock_info(st->fd, &st->info);
+}
+
+static void info_finish(struct __test_metadata *_metadata,
+			struct nth_state *st, int ret, int err)
+{
+	if (ret)
+		return;
+	ASSERT_EQ(FWCTL_MOCK_FW_VERSION, st->info.fw_version);
+	ASSERT_NE(0, st->info.uctx_id);
+	ASSERT_EQ(FWCTL_MOCK_MAX_OBJECTS, st->info.max_objects);
+	ASSERT_EQ(0, st->info.__reserved);
+}
+
+static const struct nth_path info_path = {
+	.errnos = errnos_nomem,
+	.prepare = info_prepare,
+	.call = info_call,
+	.finish = info_finish,
+};
+
+TEST_F_TIMEOUT(fail_nth, info, 120)
+{
+	sweep(_metadata, &self->st, "info", &info_path);
+}
+
+/* FWCTL_RPC */
+
+static void rpc_prepare(struct __test_metadata *_metadata,
+			struct nth_state *st)
+{
+	const struct rpc_case *rpc = st->rpc;
+	__u8 payload[NTH_PAYLOAD_LEN];
+	unsigned int i;
+
+	ASSERT_GE(sizeof(payload), rpc->payload_len);
+	for (i = 0; i < sizeof(payload); i++)
+		payload[i] = i * 7 + st->n;
+	if (rpc->opcode == FWCTL_MOCK_OP_WRITE_REG) {
+		st->new_reg_val = 0x6e74680000000000ULL | st->n;
+		memcpy(payload, &st->new_reg_val, sizeof(st->new_reg_val));
+	}
+	memset(st->in, 0, sizeof(st->in));
+	st->in_len = mock_build(st->in, rpc->opcode, rpc->arg, payload,
+				rpc->payload_len);
+	memset(st->out, 0xa5, sizeof(st->out));
+	st->out_len = sizeof(st->out);
+}
+
+static int rpc_call(struct nth_state *st)
+{
+	return _test_cmd_rpc(st->fd, st->rpc->scope, st->in, st->in_len,
+			     st->out, &st->out_len);
+}
+
+static __u64 read_reg(struct __test_metadata *_metadata, struct nth_state *st)
+{
+	struct fwctl_mock_rsp rsp;
+
+	ASSERT_OK(_test_cmd_mock_rsp(st->fd, FWCTL_RPC_DEBUG_READ_ONLY,
+				     FWCTL_MOCK_OP_READ_REG, NTH_REG, NULL, 0,
+				     &rsp));
+	ASSERT_EQ(FWCTL_MOCK_STATUS_OK, rsp.status);
+	return rsp.value;
+}
+
+static void rpc_finish(struct __test_metadata *_metadata,
+		       struct nth_state *st, int ret, int err)
+{
+	const struct fwctl_mock_rsp *rsp = (void *)st->out;
+	const struct rpc_case *rpc = st->rpc;
+	const struct fwctl_mock_query *query;
+	__u64 val;
+	__u32 i;
+
+	if (ret) {
+		if (rpc->opcode != FWCTL_MOCK_OP_WRITE_REG)
+			return;
+		/* Not delivered after a failed allocation: no effect */
+		val = read_reg(_metadata, st);
+		if (err != ENOMEM && val == st->new_reg_val)
+			st->reg_val = val;
+		ASSERT_EQ(st->reg_val, val);
+		return;
+	}
+
+	ASSERT_EQ(rpc->rsp_len, st->out_len);
+	if (rpc->opcode == FWCTL_MOCK_OP_ECHO) {
+		ASSERT_EQ(0, memcmp(st->in, st->out, st->in_len));
+		return;
+	}
+	ASSERT_EQ(rpc->opcode, rsp->opcode);
+	ASSERT_EQ(FWCTL_MOCK_STATUS_OK, rsp->status);
+	ASSERT_EQ(rpc->rsp_len - MOCK_RSP_LEN, rsp->len);
+
+	switch (rpc->opcode) {
+	case FWCTL_MOCK_OP_QUERY:
+		query = (const void *)(rsp + 1);
+		ASSERT_EQ(FWCTL_MOCK_FW_VERSION, query->fw_version);
+		ASSERT_EQ(0, query->nr_objects);
+		ASSERT_EQ(FWCTL_MOCK_NUM_REGS, query->nr_regs);
+		ASSERT_EQ(FWCTL_MOCK_MEM_SIZE, query->mem_size);
+		break;
+	case FWCTL_MOCK_OP_READ_LOG:
+		for (i = 0; i < rsp->len; i++)
+			ASSERT_EQ(fwctl_mock_log_byte(i),
+				  ((const __u8 *)(rsp + 1))[i]);
+		break;
+	case FWCTL_MOCK_OP_WRITE_REG:
+		ASSERT_EQ(st->reg_val, rsp->value);
+		st->reg_val = st->new_reg_val;
+		ASSERT_EQ(st->reg_val, read_reg(_metadata, st));
+		break;
+	case FWCTL_MOCK_OP_POKE:
+		ASSERT_EQ(rpc->payload_len, rsp->value);
+		break;
+	case FWCTL_MOCK_OP_OBJ_CREATE:
+		ASSERT_NE(0, rsp->value);
+		test_cmd_obj_destroy(st->fd, rsp->value);
+		break;
+	}
+}
+
+static const struct nth_path rpc_path = {
+	.errnos = errnos_rpc,
+	.prepare = rpc_prepare,
+	.call = rpc_call,
+	.finish = rpc_finish,
+};
+
+static void sweep_rpc(struct __test_metadata *_metadata, struct nth_state *st,
+		      const struct rpc_case *rpc)
+{
+	st->rpc = rpc;
+	if (rpc->opcode == FWCTL_MOCK_OP_WRITE_REG)
+		st->reg_val = read_reg(_metadata, st);
+	sweep(_metadata, st, rpc->name, &rpc_path);
+}
+
+static const struct rpc_case rpc_config_query = {
+	.name = "rpc_config_query",
+	.scope = FWCTL_RPC_CONFIGURATION,
+	.opcode = FWCTL_MOCK_OP_QUERY,
+	.rsp_len = sizeof(struct mock_query_rsp),
+};
+
+TEST_F_TIMEOUT(fail_nth, rpc_config_query, 120)
+{
+	sweep_rpc(_metadata, &self->st, &rpc_config_query);
+}
+
+static const struct rpc_case rpc_config_echo = {
+	.name = "rpc_config_echo",
+	.scope = FWCTL_RPC_CONFIGURATION,
+	.opcode = FWCTL_MOCK_OP_ECHO,
+	.arg = NTH_PAYLOAD_LEN,
+	.payload_len = NTH_PAYLOAD_LEN,
+	.rsp_len = MOCK_HDR_LEN + NTH_PAYLOAD_LEN,
+};
+
+TEST_F_TIMEOUT(fail_nth, rpc_config_echo, 120)
+{
+	sweep_rpc(_metadata, &self->st, &rpc_config_echo);
+}
+
+static const struct rpc_case rpc_debug_read_only = {
+	.name = "rpc_debug_read_only",
+	.scope = FWCTL_RPC_DEBUG_READ_ONLY,
+	.opcode = FWCTL_MOCK_OP_READ_LOG,
+	.arg = NTH_LOG_LEN,
+	.rsp_len = MOCK_RSP_LEN + NTH_LOG_LEN,
+};
+
+TEST_F_TIMEOUT(fail_nth, rpc_debug_read_only, 120)
+{
+	sweep_rpc(_metadata, &self->st, &rpc_debug_read_only);
+}
+
+static const struct rpc_case rpc_debug_write = {
+	.name = "rpc_debug_write",
+	.scope = FWCTL_RPC_DEBUG_WRITE,
+	.opcode = FWCTL_MOCK_OP_WRITE_REG,
+	.arg = NTH_REG,
+	.payload_len = sizeof(__u64),
+	.rsp_len = MOCK_RSP_LEN,
+};
+
+TEST_F_TIMEOUT(fail_nth, rpc_debug_write, 120)
+{
+	sweep_rpc(_metadata, &self->st, &rpc_debug_write);
+}
+
+static const struct rpc_case rpc_debug_write_full = {
+	.name = "rpc_debug_write_full",
+	.scope = FWCTL_RPC_DEBUG_WRITE_FULL,
+	.opcode = FWCTL_MOCK_OP_POKE,
+	.arg = 0,
+	.payload_len = NTH_PAYLOAD_LEN,
+	.rsp_len = MOCK_RSP_LEN,
+};
+
+TEST_F_TIMEOUT(fail_nth, rpc_debug_write_full, 120)
+{
+	sweep_rpc(_metadata, &self->st, &rpc_debug_write_full);
+}
+
+static const struct rpc_case rpc_obj_create = {
+	.name = "rpc_obj_create",
+	.scope = FWCTL_RPC_CONFIGURATION,
+	.opcode = FWCTL_MOCK_OP_OBJ_CREATE,
+	.arg = 0x6e7468,
+	.rsp_len = MOCK_RSP_LEN,
+};
+
+TEST_F_TIMEOUT(fail_nth, rpc_obj_create, 120)
+{
+	sweep_rpc(_metadata, &self->st, &rpc_obj_create);
+}
+
+/* close() of an FD holding firmware objects: close_uctx frees them */
+
+static void close_prepare(struct __test_metadata *_metadata,
+			  struct nth_state *st)
+{
+	__u64 val = 0;
+	__u64 id;
+	int i;
+
+	st->call_fd = open(st->inst.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, st->call_fd);
+	for (i = 0; i < NTH_HELD_OBJECTS; i++)
+		test_cmd_obj_create(st->call_fd, i, &id);
+	ASSERT_OK(mock_counter("objects", &val));
+	ASSERT_EQ(st->iter_objects + NTH_HELD_OBJECTS, val);
+}
+
+static int close_call(struct nth_state *st)
+{
+	return close(st->call_fd);
+}
+
+static void close_finish(struct __test_metadata *_metadata,
+			 struct nth_state *st, int ret, int err)
+{
+	/* Closed even if close() failed */
+	st->call_fd = -1;
+}
+
+static const struct nth_path close_path = {
+	.errnos = errnos_none,
+	.prepare = close_prepare,
+	.call = close_call,
+	.finish = close_finish,
+};
+
+TEST_F_TIMEOUT(fail_nth, close, 120)
+{
+	sweep(_metadata, &self->st, "close", &close_path);
+}
+
+/* Device register: write to the mock's debugfs "add" */
+
+static void dbg_prepare(struct __test_metadata *_metadata,
+			struct nth_state *st, const char *file)
+{
+	st->dbg_fd = open(file, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, st->dbg_fd);
+	st->dbg_len = snprintf(st->dbg_buf, sizeof(st->dbg_buf), "%u\n",
+			       st->sub_id);
+}
+
+static int dbg_call(struct nth_state *st)
+{
+	ssize_t n;
+
+	n = write(st->dbg_fd, st->dbg_buf, st->dbg_len);
+	if (n < 0)
+		return -1;
+	return (size_t)n == st->dbg_len ? 0 : fail_errno(EIO);
+}
+
+static void add_prepare(struct __test_metadata *_metadata,
+			struct nth_state *st)
+{
+	st->sub_id = free_inst_id(NTH_SUB_FIRST_ID);
+	ASSERT_NE(0, st->sub_id);
+	dbg_prepare(_metadata, st, MOCK_DEBUGFS "/add");
+}
+
+static void add_finish(struct __test_metadata *_metadata,
+		       struct nth_state *st, int ret, int err)
+{
+	char path[PATH_MAX];
+	char node[PATH_MAX];
+	char name[32];
+
+	ASSERT_OK(close(st->dbg_fd));
+	st->dbg_fd = -1;
+	platform_path(path, sizeof(path), st->sub_id);
+	if (ret) {
+		/* A failed add leaves nothing behind */
+		ASSERT_FALSE(path_exists(path));
+	} else {
+		/* The instance and its fwctl device, which works */
+		st->sub_live = true;
+		ASSERT_TRUE(path_exists(path));
+		ASSERT_OK(mock_inst_find(st->sub_id, name, sizeof(name)));
+		snprintf(node, sizeof(node), "%s/%s", FWCTL_DEV_DIR, name);
+		if (!path_exists(node)) {
+			snprintf(node, sizeof(node), "/dev/%s", name);
+			ASSERT_TRUE(path_exists(node))
+				TH_LOG("%s has no device node", name);
+			st->misplaced_nodes++;
+		}
+		ASSERT_OK(node_usable(node));
+		sub_remove(_metadata, st, st->sub_id, name);
+	}
+	st->stale_nodes += drop_stale_nodes();
+	sub_readd(_metadata, st, st->sub_id);
+}
+
+static const struct nth_path add_path = {
+	.errnos = errnos_add,
+	.prepare = add_prepare,
+	.call = dbg_call,
+	.finish = add_finish,
+};
+
+TEST_F_TIMEOUT(fail_nth, add, 240)
+{
+	struct nth_state *st = &self->st;
+
+	sweep(_metadata, st, "add", &add_path);
+	ksft_print_msg("fail_nth: path=add misplaced_nodes=%u stale_nodes=%u\n",
+		       st->misplaced_nodes, st->stale_nodes);
+}
+
+/*
+ * Device unregister: write to the mock's debugfs "remove" while an FD holds
+ * firmware objects, which the unregister has to free.
+ */
+
+static void remove_prepare(struct __test_metadata *_metadata,
+			   struct nth_state *st)
+{
+	struct mock_inst inst;
+	__u64 id;
+	int i;
+
+	ASSERT_OK(mock_inst_add(&inst, NTH_SUB_FIRST_ID));
+	st->sub_id = inst.id;
+	st->sub_live = true;
+	memcpy(st->sub_name, inst.name, sizeof(st->sub_name));
+	st->call_fd = open(inst.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, st->call_fd);
+	for (i = 0; i < NTH_HELD_OBJECTS; i++)
+		test_cmd_obj_create(st->call_fd, i, &id);
+	dbg_prepare(_metadata, st, MOCK_DEBUGFS "/remove");
+}
+
+static void remove_finish(struct __test_metadata *_metadata,
+			  struct nth_state *st, int ret, int err)
+{
+	struct fwctl_mock_query query;
+	char path[PATH_MAX];
+	__u64 val = 0;
+
+	ASSERT_OK(close(st->dbg_fd));
+	st->dbg_fd = -1;
+	platform_path(path, sizeof(path), st->sub_id);
+	if (ret) {
+		/* Still there, and the FD still holds its objects */
+		ASSERT_TRUE(path_exists(path));
+		ASSERT_OK(_test_cmd_query(st->call_fd, FWCTL_RPC_CONFIGURATION,
+					  &query));
+		ASSERT_EQ(NTH_HELD_OBJECTS, query.nr_objects);
+		ASSERT_OK(close(st->call_fd));
+		st->call_fd = -1;
+		sub_remove(_metadata, st, st->sub_id, st->sub_name);
+	} else {
+		st->sub_live = false;
+		ASSERT_FALSE(path_exists(path));
+		snprintf(path, sizeof(path), "%s/%s", FWCTL_CLASS_DIR,
+			 st->sub_name);
+		ASSERT_FALSE(path_exists(path));
+		st->stale_nodes += drop_stale_nodes();
+		/* The open FD is an orphan, and its objects are gone */
+		ASSERT_ERRNO(ENODEV, _test_cmd_query(st->call_fd,
+						     FWCTL_RPC_CONFIGURATION,
+						     &query));
+		ASSERT_OK(mock_counter("objects", &val));
+		ASSERT_EQ(st->iter_objects, val);
+		ASSERT_OK(mock_counter("uctxs", &val));
+		ASSERT_EQ(st->iter_uctxs, val);
+		ASSERT_OK(close(st->call_fd));
+		st->call_fd = -1;
+	}
+	sub_readd(_metadata, st, st->sub_id);
+}
+
+static const struct nth_path remove_path = {
+	.errnos = errnos_nomem,
+	.prepare = remove_prepare,
+	.call = dbg_call,
+	.finish = remove_finish,
+};
+
+TEST_F_TIMEOUT(fail_nth, remove, 240)
+{
+	struct nth_state *st = &self->st;
+
+	sweep(_metadata, st, "remove", &remove_path);
+	ksft_print_msg("fail_nth: path=remove stale_nodes=%u\n",
+		       st->stale_nodes);
+}
+
+TEST_HARNESS_MAIN
