@@ -1,0 +1,1511 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Structure-aware fuzzer of the fwctl ioctls, run against the fwctl_mock
+ * driver.
+ *
+ * Each iteration makes one random call: FWCTL_INFO, FWCTL_RPC or an ioctl
+ * number that is not fwctl's. Struct sizes fall below, at and above the
+ * struct, with zero or non-zero tails; flags, scopes and lengths take edge
+ * and random values; pointers are NULL, unmapped, inaccessible, read-only,
+ * kernel addresses, misaligned or straddle a hole; mock requests carry
+ * random opcodes, flags, arguments and payload lengths.
+ *
+ * A model of the core's rules (the errno table in include/uapi/fwctl/fwctl.h)
+ * and of the mock's documented commands gives, for each call, the set of
+ * errno values it may fail with and whether it may succeed; any other
+ * outcome is a failure. The model also knows every byte the call may write:
+ * the struct up to its size, the response up to out_len, the device data
+ * up to device_data_len. Everything else must keep the pattern it was
+ * filled with.
+ *
+ * Runs are reproducible: the seed comes from --seed=N or FWCTL_FUZZ_SEED,
+ * FWCTL_FUZZ_ITERATIONS and FWCTL_FUZZ_SECONDS bound the run, and all three
+ * are printed.
+ */
+#include "fwctl_utils.h"
+
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#define FUZZ_FIRST_ID 1100
+#define NOBODY 65534
+
+#define FUZZ_SEED_DEFAULT 0x6677637466757a7aULL
+#define FUZZ_ITERATIONS_DEFAULT 20000
+#define FUZZ_SECONDS_DEFAULT 40
+/* Percentage of the iterations and time the unprivileged run gets */
+#define FUZZ_NOBODY_SHARE 25
+/* Failures described in full; the others are only counted */
+#define FUZZ_MAX_REPORTS 20
+
+/* What user buffers are filled with before each call */
+#define PATTERN 0xa5
+/* Bytes after what the kernel may write that are checked to be intact */
+#define REDZONE 64
+
+static __u64 fuzz_seed = FUZZ_SEED_DEFAULT;
+
+/* A deterministic generator, so that a seed replays the same run */
+struct rng {
+	__u64 state;
+};
+
+static __u64 rnd(struct rng *r)
+{
+	__u64 z = (r->state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static __u32 rnd_below(struct rng *r, __u64 n)
+{
+	return n ? rnd(r) % n : 0;
+}
+
+static bool chance(struct rng *r, unsigned int percent)
+{
+	return rnd_below(r, 100) < percent;
+}
+
+static void rnd_fill(struct rng *r, __u8 *p, size_t len)
+{
+	__u64 v;
+
+	while (len >= sizeof(v)) {
+		v = rnd(r);
+		memcpy(p, &v, sizeof(v));
+		p += sizeof(v);
+		len -= sizeof(v);
+	}
+	while (len--)
+		*p++ = rnd(r);
+}
+
+static double now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Memory the kernel is pointed at: the same pages mapped read-write and
+ * read-only. The read-write view is followed by an inaccessible page, the
+ * read-only one by a page that is not mapped at all. The test always writes
+ * and checks through the read-write view.
+ *
+ * The views sit at fixed addresses from 8 GiB up, far from where mmap()
+ * places mappings and far from the heap, each in a slot of its own: nothing
+ * the test or libc maps later can land in the unmapped pages.
+ */
+#define FUZZ_SLOTS_START 0x200000000UL
+#define FUZZ_SLOTS_END 0x400000000UL
+#define FUZZ_SLOT (4UL << 20)
+
+struct area {
+	__u8 *rw;
+	__u8 *ro;
+	size_t len;
+};
+
+static unsigned long fuzz_next_slot = FUZZ_SLOTS_START;
+
+/* Map @len bytes at the start of the next free slot */
+static void *slot_map(size_t len, int prot, int flags, int fd)
+{
+	void *want, *p;
+
+	while (fuzz_next_slot < FUZZ_SLOTS_END) {
+		want = (void *)fuzz_next_slot;
+		fuzz_next_slot += FUZZ_SLOT;
+		p = mmap(want, len, prot, flags | MAP_FIXED_NOREPLACE, fd, 0);
+		if (p == want)
+			return p;
+		if (p != MAP_FAILED)
+			munmap(p, len);
+	}
+	return MAP_FAILED;
+}
+
+static int area_create(struct area *a, size_t len)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+	int memfd;
+	void *p;
+
+	memfd = memfd_create("fwctl_fuzz", MFD_CLOEXEC);
+	if (memfd < 0)
+		return -1;
+	a->len = len;
+	a->rw = MAP_FAILED;
+	a->ro = MAP_FAILED;
+	if (!ftruncate(memfd, len)) {
+		a->rw = slot_map(len, PROT_READ | PROT_WRITE, MAP_SHARED,
+				 memfd);
+		a->ro = slot_map(len, PROT_READ, MAP_SHARED, memfd);
+	}
+	close(memfd);
+	if (a->rw == MAP_FAILED || a->ro == MAP_FAILED)
+		return -1;
+	/* The guard page after the read-write view */
+	p = mmap(a->rw + len, page, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	return p == a->rw + len ? 0 : -1;
+}
+
+enum ptr_kind {
+	PTR_NULL,
+	PTR_LOW,
+	PTR_KERNEL,
+	PTR_NONCANONICAL,
+	PTR_HOLE,
+	PTR_GUARD,
+	PTR_RW,
+	PTR_RW_MISALIGNED,
+	PTR_RW_STRADDLE,
+	PTR_RO,
+	PTR_RO_STRADDLE,
+};
+
+static const char *const ptr_names[] = {
+	[PTR_NULL] = "null",
+	[PTR_LOW] = "low",
+	[PTR_KERNEL] = "kernel",
+	[PTR_NONCANONICAL] = "noncanonical",
+	[PTR_HOLE] = "unmapped",
+	[PTR_GUARD] = "prot_none",
+	[PTR_RW] = "rw",
+	[PTR_RW_MISALIGNED] = "rw_misaligned",
+	[PTR_RW_STRADDLE] = "rw_straddle",
+	[PTR_RO] = "read_only",
+	[PTR_RO_STRADDLE] = "ro_straddle",
+};
+
+/* A user pointer and what the kernel can do with the memory behind it */
+struct ubuf {
+	enum ptr_kind kind;
+	__u8 *user;
+	/* The same bytes through the read-write view; NULL if none */
+	__u8 *rw;
+	size_t readable;
+	size_t writable;
+};
+
+/* The errno values the model knows; a call's allowed set is a mask */
+static const int fuzz_errnos[] = {
+	ENOTTY, EFAULT, EINVAL, E2BIG, EOPNOTSUPP, EMSGSIZE, EPERM, EBADMSG,
+	ENOSPC,
+};
+
+static const char *const fuzz_errno_names[] = {
+	"ENOTTY", "EFAULT", "EINVAL", "E2BIG", "EOPNOTSUPP", "EMSGSIZE",
+	"EPERM", "EBADMSG", "ENOSPC",
+};
+
+static unsigned int err_bit(int err)
+{
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(fuzz_errnos); i++)
+		if (fuzz_errnos[i] == err)
+			return 1U << i;
+	return 0;
+}
+
+static void err_names(unsigned int mask, bool ok, char *buf, size_t len)
+{
+	size_t n = 0;
+	unsigned int i;
+
+	buf[0] = 0;
+	if (ok)
+		n += snprintf(buf + n, len - n, "success");
+	for (i = 0; i != ARRAY_SIZE(fuzz_errnos) && n < len; i++)
+		if (mask & (1U << i))
+			n += snprintf(buf + n, len - n, "%s%s", n ? "|" : "",
+				      fuzz_errno_names[i]);
+	if (!n)
+		snprintf(buf, len, "nothing");
+}
+
+/*
+ * What a call may do: fail with one of @errs, or succeed if @may_succeed.
+ * @runs says the mock executes the command once the core lets it through;
+ * @ambiguous that the documentation leaves open whether it does.
+ */
+struct outcome {
+	unsigned int errs;
+	bool may_succeed;
+	bool runs;
+	bool ambiguous;
+	/* The response if the command runs */
+	size_t rsp_len;
+	bool value_any;
+};
+
+/* One open FD and what the firmware holds for it */
+struct fuzz_fd {
+	int fd;
+	__u32 uctx_id;
+	__u64 ids[FWCTL_MOCK_MAX_OBJECTS];
+	unsigned int nr_ids;
+	/* The model no longer knows the FD's objects: reopen it */
+	bool lost_track;
+	unsigned int age;
+};
+
+/* A random mock request */
+struct gen {
+	__u16 opcode;
+	__u16 flags;
+	__u32 reserved;
+	__u64 arg;
+	__u32 payload_len;
+};
+
+/* The last call, for the failure report */
+struct call {
+	const char *what;
+	unsigned long cmd;
+	__u32 size;
+	__u32 flags_or_scope;
+	__u32 in_len;
+	__u32 out_len;
+	enum ptr_kind s_kind, i_kind, o_kind;
+	bool dirty_tail;
+	struct gen g;
+};
+
+struct fuzz_stats {
+	unsigned long iterations;
+	unsigned long failures;
+	unsigned long reopens;
+	unsigned long ok;
+	unsigned long errs[ARRAY_SIZE(fuzz_errnos)];
+	double elapsed;
+};
+
+struct fuzz {
+	struct rng rng;
+	const char *node;
+	bool rawio;
+	size_t page;
+	struct area sarea;
+	struct area iarea;
+	struct area oarea;
+	__u8 *hole;
+	/* The request as built, and the response the model expects */
+	__u8 *req;
+	__u8 *exp;
+	__u8 *snap;
+	__u64 regs[FWCTL_MOCK_NUM_REGS];
+	bool regs_valid;
+	struct fuzz_fd m;
+	struct call c;
+	struct fuzz_stats *st;
+	/* Set while an OBJ_CREATE burst is filling the FD up */
+	unsigned int burst;
+};
+
+/* The mock's commands as documented in fwctl_mock.h */
+#define PLEN_ANY (-1)
+/* The documentation leaves the payload of SLEEP open */
+#define PLEN_UNSPECIFIED (-2)
+
+struct op_desc {
+	bool valid;
+	__u32 min_scope;
+	int payload_len;
+};
+
+static const struct op_desc op_descs[] = {
+	[FWCTL_MOCK_OP_QUERY] = { true, FWCTL_RPC_CONFIGURATION, 0 },
+	[FWCTL_MOCK_OP_ECHO] = { true, FWCTL_RPC_CONFIGURATION, PLEN_ANY },
+	[FWCTL_MOCK_OP_SUM] = { true, FWCTL_RPC_CONFIGURATION, PLEN_ANY },
+	[FWCTL_MOCK_OP_OBJ_CREATE] = { true, FWCTL_RPC_CONFIGURATION, 0 },
+	[FWCTL_MOCK_OP_OBJ_DESTROY] = { true, FWCTL_RPC_CONFIGURATION, 0 },
+	[FWCTL_MOCK_OP_READ_LOG] = { true, FWCTL_RPC_DEBUG_READ_ONLY, 0 },
+	[FWCTL_MOCK_OP_READ_REG] = { true, FWCTL_RPC_DEBUG_READ_ONLY, 0 },
+	[FWCTL_MOCK_OP_WRITE_REG] = { true, FWCTL_RPC_DEBUG_WRITE, 8 },
+	[FWCTL_MOCK_OP_POKE] = { true, FWCTL_RPC_DEBUG_WRITE_FULL, PLEN_ANY },
+	[FWCTL_MOCK_OP_SLEEP] = { true, FWCTL_RPC_CONFIGURATION,
+				  PLEN_UNSPECIFIED },
+};
+
+static const struct op_desc *op_desc(__u16 opcode)
+{
+	if (opcode >= ARRAY_SIZE(op_descs) || !op_descs[opcode].valid)
+		return NULL;
+	return &op_descs[opcode];
+}
+
+#define MOCK_MAX_LOG_LEN (FWCTL_MAX_RPC_LEN - MOCK_RSP_LEN)
+
+static void fuzz_report(struct fuzz *f, unsigned int errs, bool may_succeed,
+			int ret, int err, const char *fmt, ...) __printf(6, 7);
+
+/* Describe the failed call in one line, with what was allowed */
+static void fuzz_report(struct fuzz *f, unsigned int errs, bool may_succeed,
+			int ret, int err, const char *fmt, ...)
+{
+	struct call *c = &f->c;
+	char allowed[160];
+	char why[256];
+	va_list ap;
+
+	if (f->st->failures++ >= FUZZ_MAX_REPORTS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	err_names(errs, may_succeed, allowed, sizeof(allowed));
+	ksft_print_msg("fuzz: FAIL iteration %lu (seed=%#llx uid=%u): %s\n",
+		       f->st->iterations, (unsigned long long)fuzz_seed,
+		       getuid(), why);
+	ksft_print_msg("fuzz:   %s %#lx size=%u %s=%#x in_len=%u out_len=%u\n",
+		       c->what, c->cmd, c->size,
+		       c->cmd == FWCTL_INFO ? "flags" : "scope",
+		       c->flags_or_scope, c->in_len, c->out_len);
+	ksft_print_msg("fuzz:   pointers struct=%s in=%s out=%s%s\n",
+		       ptr_names[c->s_kind], ptr_names[c->i_kind],
+		       ptr_names[c->o_kind], c->dirty_tail ? " dirty-tail" : "");
+	if (c->cmd == FWCTL_RPC)
+		ksft_print_msg("fuzz:   op=%u flags=%#x rsvd=%#x arg=%#llx payload=%u\n",
+			       c->g.opcode, c->g.flags, c->g.reserved,
+			       (unsigned long long)c->g.arg,
+			       c->g.payload_len);
+	ksft_print_msg("fuzz:   got %s, allowed: %s\n",
+		       ret ? strerror(err) : "success", allowed);
+}
+
+/* Pointer choice */
+
+static void pick_buf(struct fuzz *f, struct area *a, size_t len,
+		     struct ubuf *b)
+{
+	size_t page = f->page;
+	__u32 r = rnd_below(&f->rng, 100);
+	size_t off, k;
+
+	memset(b, 0, sizeof(*b));
+	if (r < 50)
+		b->kind = PTR_RW;
+	else if (r < 60)
+		b->kind = PTR_RW_MISALIGNED;
+	else if (r < 68)
+		b->kind = PTR_RW_STRADDLE;
+	else if (r < 76)
+		b->kind = PTR_RO;
+	else if (r < 80)
+		b->kind = PTR_RO_STRADDLE;
+	else
+		b->kind = PTR_NULL + rnd_below(&f->rng, PTR_GUARD + 1);
+
+	switch (b->kind) {
+	case PTR_NULL:
+		return;
+	case PTR_LOW:
+		b->user = (__u8 *)(uintptr_t)(8 + rnd_below(&f->rng, page));
+		return;
+	case PTR_KERNEL:
+		b->user = (__u8 *)(uintptr_t)(chance(&f->rng, 50) ?
+			  0xffff888000000000ULL : 0xffffffff81000000ULL);
+		b->user += rnd_below(&f->rng, page);
+		return;
+	case PTR_NONCANONICAL:
+		b->user = (__u8 *)(uintptr_t)(chance(&f->rng, 50) ?
+			  0x8000000000000000ULL : 0x0000800000000000ULL);
+		return;
+	case PTR_HOLE:
+		b->user = f->hole + rnd_below(&f->rng, page);
+		return;
+	case PTR_GUARD:
+		b->user = a->rw + a->len + rnd_below(&f->rng, page);
+		return;
+	case PTR_RW:
+	case PTR_RO:
+		off = chance(&f->rng, 50) ? 0 : 8 * rnd_below(&f->rng, 64);
+		break;
+	case PTR_RW_MISALIGNED:
+		off = 1 + rnd_below(&f->rng, page - 1);
+		if (!(off & 7))
+			off++;
+		break;
+	case PTR_RW_STRADDLE:
+	case PTR_RO_STRADDLE:
+	default:
+		/*
+		 * Fewer bytes than @len before the end of the view: the
+		 * inaccessible page after the read-write view, the unmapped
+		 * one after the read-only view
+		 */
+		k = len < a->len ? len : a->len;
+		off = a->len - rnd_below(&f->rng, k);
+		break;
+	}
+	b->rw = a->rw + off;
+	b->readable = a->len - off;
+	if (b->kind == PTR_RO || b->kind == PTR_RO_STRADDLE) {
+		b->user = a->ro + off;
+	} else {
+		b->user = b->rw;
+		b->writable = b->readable;
+	}
+}
+
+/* The start of the read-write view */
+static void tame_buf(struct area *a, struct ubuf *b)
+{
+	*b = (struct ubuf){
+		.kind = PTR_RW,
+		.user = a->rw,
+		.rw = a->rw,
+		.readable = a->len,
+		.writable = a->len,
+	};
+}
+
+/* Length choice: mostly @natural, sometimes an edge or a random value */
+static __u32 pick_len(struct fuzz *f, __u32 natural)
+{
+	switch (rnd_below(&f->rng, 40)) {
+	case 0:
+		return 0;
+	case 1:
+		return 1 + rnd_below(&f->rng, MOCK_HDR_LEN);
+	case 2:
+		return rnd_below(&f->rng, 512);
+	case 3:
+		return FWCTL_MAX_RPC_LEN;
+	case 4:
+		return FWCTL_MAX_RPC_LEN + 1;
+	case 5:
+		if (chance(&f->rng, 50))
+			return UINT32_MAX;
+		return FWCTL_MAX_RPC_LEN + 2 +
+		       rnd_below(&f->rng, UINT32_MAX - FWCTL_MAX_RPC_LEN - 2);
+	case 6:
+		return natural + 1 + rnd_below(&f->rng, 64);
+	case 7:
+		return rnd_below(&f->rng, natural);
+	default:
+		return natural;
+	}
+}
+
+/* Struct size choice around the struct's real size @ksize */
+static __u32 pick_size(struct fuzz *f, __u32 ksize)
+{
+	static const __u32 huge[] = { UINT32_MAX, 0x80000000, 0x10000, 4096 };
+
+	switch (rnd_below(&f->rng, 16)) {
+	case 0:
+		return rnd_below(&f->rng, ksize);
+	case 1:
+		return ksize + 1 + rnd_below(&f->rng, 64);
+	case 2:
+		return ksize + rnd_below(&f->rng, 2 * f->page);
+	case 3:
+		return huge[rnd_below(&f->rng, ARRAY_SIZE(huge))];
+	default:
+		return ksize;
+	}
+}
+
+/*
+ * Lay the struct out at @sb: its first @klen bytes from @cmd, zeros up to
+ * @size, maybe one non-zero byte among them, then the pattern. Returns
+ * whether a non-zero byte the kernel can read lies past the struct, and
+ * snapshots what was written into f->snap.
+ */
+static bool put_struct(struct fuzz *f, struct ubuf *sb, const void *cmd,
+		       size_t klen, __u32 size, size_t *snap_len)
+{
+	size_t end = size > klen ? size : klen;
+	size_t len, tail_end;
+	bool dirty = false;
+
+	*snap_len = 0;
+	if (!sb->rw)
+		return false;
+	len = end + REDZONE < sb->readable ? end + REDZONE : sb->readable;
+	memset(sb->rw, PATTERN, len);
+	memcpy(sb->rw, cmd, klen < len ? klen : len);
+	tail_end = size < len ? size : len;
+	if (tail_end > klen) {
+		memset(sb->rw + klen, 0, tail_end - klen);
+		if (chance(&f->rng, 30)) {
+			sb->rw[klen + rnd_below(&f->rng, tail_end - klen)] =
+				1 + rnd_below(&f->rng, 255);
+			dirty = true;
+		}
+	}
+	memcpy(f->snap, sb->rw, len);
+	*snap_len = len;
+	return dirty;
+}
+
+/*
+ * Fill the bytes at @b the kernel could write for a length of @len, which
+ * is none beyond @max.
+ */
+static size_t fill_out(struct ubuf *b, __u64 len, __u64 max)
+{
+	size_t fill;
+
+	if (!b->rw)
+		return 0;
+	fill = len > max ? 4 * REDZONE : len + REDZONE;
+	if (fill > b->readable)
+		fill = b->readable;
+	memset(b->rw, PATTERN, fill);
+	return fill;
+}
+
+static bool all_pattern(const __u8 *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i != len; i++)
+		if (p[i] != PATTERN)
+			return false;
+	return true;
+}
+
+static bool all_zero(const __u8 *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i != len; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* The struct read by the dispatcher: EFAULT, EINVAL or E2BIG */
+static unsigned int dispatch_errs(const struct ubuf *sb, __u32 size,
+				  size_t ksize, bool dirty)
+{
+	unsigned int errs = 0;
+
+	if (sb->readable < sizeof(__u32))
+		return err_bit(EFAULT);
+	if (size < ksize)
+		return err_bit(EINVAL);
+	if (sb->readable < size)
+		errs |= err_bit(EFAULT);
+	if (dirty)
+		errs |= err_bit(E2BIG);
+	return errs;
+}
+
+/* Mock requests */
+
+static void gen_request(struct fuzz *f, struct gen *g)
+{
+	struct rng *r = &f->rng;
+	__u32 v = rnd_below(r, 100);
+
+	memset(g, 0, sizeof(*g));
+	if (f->burst) {
+		f->burst--;
+		g->opcode = FWCTL_MOCK_OP_OBJ_CREATE;
+		g->arg = rnd(r);
+		return;
+	}
+	if (v < 90)
+		g->opcode = FWCTL_MOCK_OP_QUERY +
+			    rnd_below(r, FWCTL_MOCK_OP_SLEEP);
+	else if (v < 93)
+		g->opcode = 0;
+	else if (v < 96)
+		g->opcode = FWCTL_MOCK_OP_SLEEP + 1 + rnd_below(r, 4);
+	else
+		g->opcode = chance(r, 50) ? 0xffff : rnd(r);
+	if (chance(r, 4))
+		g->flags = 1 + rnd_below(r, 0xffff);
+	if (chance(r, 4))
+		g->reserved = 1 + rnd_below(r, UINT32_MAX);
+
+	switch (g->opcode) {
+	case FWCTL_MOCK_OP_ECHO:
+	case FWCTL_MOCK_OP_SUM:
+		g->arg = rnd(r);
+		if (chance(r, 3))
+			g->payload_len = rnd_below(r, MOCK_MAX_LOG_LEN + 1);
+		else
+			g->payload_len = rnd_below(r, 128);
+		break;
+	case FWCTL_MOCK_OP_OBJ_CREATE:
+		g->arg = rnd(r);
+		break;
+	case FWCTL_MOCK_OP_OBJ_DESTROY:
+		v = rnd_below(r, 10);
+		if (v < 6 && f->m.nr_ids)
+			g->arg = f->m.ids[rnd_below(r, f->m.nr_ids)];
+		else if (v < 8)
+			g->arg = rnd_below(r, 64);
+		else
+			g->arg = rnd(r);
+		break;
+	case FWCTL_MOCK_OP_READ_LOG:
+		v = rnd_below(r, 100);
+		if (v < 80)
+			g->arg = rnd_below(r, 300);
+		else if (v < 90)
+			g->arg = rnd_below(r, 65536);
+		else if (v < 93)
+			g->arg = MOCK_MAX_LOG_LEN;
+		else if (v < 96)
+			g->arg = MOCK_MAX_LOG_LEN + 1;
+		else
+			g->arg = rnd(r);
+		break;
+	case FWCTL_MOCK_OP_READ_REG:
+	case FWCTL_MOCK_OP_WRITE_REG:
+		g->arg = chance(r, 90) ? rnd_below(r, FWCTL_MOCK_NUM_REGS + 2) :
+					 rnd(r);
+		if (g->opcode == FWCTL_MOCK_OP_WRITE_REG)
+			g->payload_len = sizeof(__u64);
+		break;
+	case FWCTL_MOCK_OP_POKE:
+		g->arg = chance(r, 90) ? rnd_below(r, FWCTL_MOCK_MEM_SIZE + 8) :
+					 rnd(r);
+		g->payload_len = rnd_below(r, FWCTL_MOCK_MEM_SIZE + 16);
+		break;
+	case FWCTL_MOCK_OP_SLEEP:
+		/* Short sleeps only: the run is bounded in time */
+		v = rnd_below(r, 10);
+		if (v < 6)
+			g->arg = rnd_below(r, 2000);
+		else if (v < 8)
+			g->arg = FWCTL_MOCK_MAX_SLEEP_US + 1;
+		else
+			g->arg = FWCTL_MOCK_MAX_SLEEP_US + 1 +
+				 rnd_below(r, UINT32_MAX);
+		break;
+	default:
+		g->arg = rnd(r);
+		break;
+	}
+	if (chance(r, 8))
+		g->payload_len = rnd_below(r, 64);
+}
+
+/* Response length of a well-formed request, to size the out buffer */
+static __u32 natural_out(const struct gen *g, __u32 in_len)
+{
+	switch (g->opcode) {
+	case FWCTL_MOCK_OP_QUERY:
+		return MOCK_RSP_LEN + sizeof(struct fwctl_mock_query);
+	case FWCTL_MOCK_OP_ECHO:
+		return in_len;
+	case FWCTL_MOCK_OP_READ_LOG:
+		if (g->arg <= MOCK_MAX_LOG_LEN)
+			return MOCK_RSP_LEN + g->arg;
+		return MOCK_RSP_LEN;
+	default:
+		return MOCK_RSP_LEN;
+	}
+}
+
+/* Write a response header into @buf */
+static void put_rsp(void *buf, __u16 opcode, __u16 status, __u32 len,
+		    __u64 value)
+{
+	struct fwctl_mock_rsp rsp = {
+		.opcode = opcode,
+		.status = status,
+		.len = len,
+		.value = value,
+	};
+
+	memcpy(buf, &rsp, sizeof(rsp));
+}
+
+static bool fuzz_holds(struct fuzz *f, __u64 id)
+{
+	unsigned int i;
+
+	for (i = 0; i != f->m.nr_ids; i++)
+		if (f->m.ids[i] == id)
+			return true;
+	return false;
+}
+
+/*
+ * What the mock does with the request in f->req: refuse it with an errno,
+ * or run it and answer with the response the model puts into f->exp.
+ */
+static void mock_expect(struct fuzz *f, __u32 in_len, __u32 scope,
+			struct outcome *o)
+{
+	const struct op_desc *d;
+	struct fwctl_mock_cmd cmd;
+	__u8 *payload = f->req + MOCK_HDR_LEN;
+	__u32 plen;
+	__u64 sum;
+	size_t i;
+
+	if (in_len < MOCK_HDR_LEN) {
+		o->errs |= err_bit(EINVAL);
+		return;
+	}
+	memcpy(&cmd, f->req, sizeof(cmd));
+	plen = in_len - MOCK_HDR_LEN;
+	if (cmd.flags || cmd.__reserved)
+		o->errs |= err_bit(EINVAL);
+	d = op_desc(cmd.opcode);
+	if (!d) {
+		o->errs |= err_bit(EOPNOTSUPP);
+		return;
+	}
+	if (scope < d->min_scope)
+		o->errs |= err_bit(EBADMSG);
+	if (d->payload_len >= 0 && plen != (__u32)d->payload_len)
+		o->errs |= err_bit(EINVAL);
+	if (o->errs)
+		return;
+	if (d->payload_len == PLEN_UNSPECIFIED && plen) {
+		o->errs |= err_bit(EINVAL);
+		o->ambiguous = true;
+	}
+
+	o->runs = true;
+	o->rsp_len = MOCK_RSP_LEN;
+	switch (cmd.opcode) {
+	case FWCTL_MOCK_OP_QUERY: {
+		struct fwctl_mock_query q = {
+			.fw_version = FWCTL_MOCK_FW_VERSION,
+			.nr_objects = f->m.nr_ids,
+			.nr_regs = FWCTL_MOCK_NUM_REGS,
+			.mem_size = FWCTL_MOCK_MEM_SIZE,
+		};
+
+		put_rsp(f->exp, cmd.opcode, FWCTL_MOCK_STATUS_OK, sizeof(q), 0);
+		memcpy(f->exp + MOCK_RSP_LEN, &q, sizeof(q));
+		o->rsp_len += sizeof(q);
+		break;
+	}
+	case FWCTL_MOCK_OP_ECHO:
+		memcpy(f->exp, f->req, in_len);
+		o->rsp_len = in_len;
+		break;
+	case FWCTL_MOCK_OP_SUM:
+		for (i = 0, sum = 0; i != plen; i++)
+			sum += payload[i];
+		put_rsp(f->exp, cmd.opcode, FWCTL_MOCK_STATUS_OK, 0, sum);
+		break;
+	case FWCTL_MOCK_OP_OBJ_CREATE:
+		if (f->m.nr_ids >= FWCTL_MOCK_MAX_OBJECTS) {
+			o->runs = false;
+			o->errs |= err_bit(ENOSPC);
+			return;
+		}
+		put_rsp(f->exp, cmd.opcode, FWCTL_MOCK_STATUS_OK, 0, 0);
+		o->value_any = true;
+		break;
+	case FWCTL_MOCK_OP_OBJ_DESTROY:
+		put_rsp(f->exp, cmd.opcode,
+			fuzz_holds(f, cmd.arg) ? FWCTL_MOCK_STATUS_OK :
+						 FWCTL_MOCK_STATUS_NO_OBJECT,
+			0, 0);
+		break;
+	case FWCTL_MOCK_OP_READ_LOG:
+		if (cmd.arg > MOCK_MAX_LOG_LEN) {
+			put_rsp(f->exp, cmd.opcode, FWCTL_MOCK_STATUS_BAD_ARG,
+				0, 0);
+			break;
+		}
+		put_rsp(f->exp, cmd.opcode, FWCTL_MOCK_STATUS_OK, cmd.arg, 0);
+		for (i = 0; i != cmd.arg; i++)
+			f->exp[MOCK_RSP_LEN + i] = fwctl_mock_log_byte(i);
+		o->rsp_len += cmd.arg;
+		break;
+	case FWCTL_MOCK_OP_READ_REG:
+	case FWCTL_MOCK_OP_WRITE_REG:
+		if (cmd.arg >= FWCTL_MOCK_NUM_REGS)
+			put_rsp(f->exp, cmd.opcode, FWCTL_MOCK_STATUS_BAD_ARG,
+				0, 0);
+		else
+			put_rsp(f->exp, cmd.opcode, FWCTL_MOCK_STATUS_OK, 0,
+				f->regs[cmd.arg]);
+		/* Registers another process wrote are not known */
+		if (!f->regs_valid)
+			o->value_any = true;
+		break;
+	case FWCTL_MOCK_OP_POKE:
+		if (cmd.arg > FWCTL_MOCK_MEM_SIZE ||
+		    plen > FWCTL_MOCK_MEM_SIZE - cmd.arg)
+			put_rsp(f->exp, cmd.opcode, FWCTL_MOCK_STATUS_BAD_ARG,
+				0, 0);
+		else
+			put_rsp(f->exp, cmd.opcode, FWCTL_MOCK_STATUS_OK, 0,
+				plen);
+		break;
+	case FWCTL_MOCK_OP_SLEEP:
+	default:
+		put_rsp(f->exp, cmd.opcode,
+			cmd.arg > FWCTL_MOCK_MAX_SLEEP_US ?
+			FWCTL_MOCK_STATUS_BAD_ARG : FWCTL_MOCK_STATUS_OK, 0, 0);
+		/* What a SLEEP answers in @value is not documented */
+		o->value_any = true;
+		break;
+	}
+}
+
+/* Update the model after a command that ran; @rsp is what was copied out */
+static void mock_ran(struct fuzz *f, const __u8 *rsp, size_t copied)
+{
+	struct fwctl_mock_cmd cmd;
+	struct fwctl_mock_rsp r;
+	unsigned int i;
+	__u64 val;
+
+	memcpy(&cmd, f->req, sizeof(cmd));
+	switch (cmd.opcode) {
+	case FWCTL_MOCK_OP_OBJ_CREATE:
+		if (copied < MOCK_RSP_LEN) {
+			/* The id never reached user space */
+			f->m.lost_track = true;
+			return;
+		}
+		memcpy(&r, rsp, sizeof(r));
+		f->m.ids[f->m.nr_ids++] = r.value;
+		break;
+	case FWCTL_MOCK_OP_OBJ_DESTROY:
+		for (i = 0; i != f->m.nr_ids; i++) {
+			if (f->m.ids[i] == cmd.arg) {
+				f->m.ids[i] = f->m.ids[--f->m.nr_ids];
+				break;
+			}
+		}
+		break;
+	case FWCTL_MOCK_OP_WRITE_REG:
+		if (cmd.arg < FWCTL_MOCK_NUM_REGS) {
+			memcpy(&val, f->req + MOCK_HDR_LEN, sizeof(val));
+			f->regs[cmd.arg] = val;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Check a call's result against the outcome; true if it was allowed */
+static bool check_result(struct fuzz *f, const struct outcome *o, int ret,
+			 int err)
+{
+	if (!ret && !o->may_succeed) {
+		fuzz_report(f, o->errs, o->may_succeed, ret, err,
+			    "unexpected success");
+		return false;
+	}
+	if (ret && (ret != -1 || !(err_bit(err) & o->errs))) {
+		fuzz_report(f, o->errs, o->may_succeed, ret, err,
+			    "unexpected errno %d (%s)", err, strerror(err));
+		return false;
+	}
+	if (ret)
+		f->st->errs[__builtin_ctz(err_bit(err))]++;
+	else
+		f->st->ok++;
+	return true;
+}
+
+/* One FWCTL_RPC */
+static void fuzz_rpc(struct fuzz *f)
+{
+	struct fwctl_rpc cmd, got;
+	struct ubuf sb, ib, ob;
+	struct outcome o = {};
+	size_t snap_len, fill, n, copy = 0;
+	struct gen gen, *g = &gen;
+	/* A burst fills the FD with objects: well-formed calls only */
+	bool tame = f->burst;
+	bool dirty;
+	int ret, err;
+
+	gen_request(f, g);
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.size = pick_size(f, sizeof(cmd));
+	cmd.in_len = pick_len(f, MOCK_HDR_LEN + g->payload_len);
+	cmd.out_len = pick_len(f, natural_out(g, cmd.in_len));
+	if (tame) {
+		cmd.size = sizeof(cmd);
+		cmd.in_len = MOCK_HDR_LEN;
+		cmd.out_len = MOCK_RSP_LEN;
+		cmd.scope = FWCTL_RPC_CONFIGURATION;
+	} else if (chance(&f->rng, 92)) {
+		const struct op_desc *d = op_desc(g->opcode);
+
+		cmd.scope = rnd_below(&f->rng, FWCTL_RPC_DEBUG_WRITE_FULL + 1);
+		if (d && chance(&f->rng, 30))
+			cmd.scope = d->min_scope;
+	} else {
+		cmd.scope = chance(&f->rng, 50) ?
+			    FWCTL_RPC_DEBUG_WRITE_FULL + 1 +
+			    rnd_below(&f->rng, 4) : rnd(&f->rng);
+		if (cmd.scope <= FWCTL_RPC_DEBUG_WRITE_FULL)
+			cmd.scope = UINT32_MAX;
+	}
+
+	pick_buf(f, &f->iarea, cmd.in_len, &ib);
+	pick_buf(f, &f->oarea, cmd.out_len, &ob);
+	pick_buf(f, &f->sarea, cmd.size, &sb);
+	if (tame) {
+		tame_buf(&f->iarea, &ib);
+		tame_buf(&f->oarea, &ob);
+		tame_buf(&f->sarea, &sb);
+	}
+	cmd.in = (uintptr_t)ib.user;
+	cmd.out = (uintptr_t)ob.user;
+
+	/* The request: header, payload, then whatever else in_len covers */
+	n = cmd.in_len < ib.readable ? cmd.in_len : ib.readable;
+	if (cmd.in_len > FWCTL_MAX_RPC_LEN && n > 4 * REDZONE)
+		n = 4 * REDZONE;
+	rnd_fill(&f->rng, f->req, n > MOCK_HDR_LEN ? n : MOCK_HDR_LEN);
+	memcpy(f->req, &(struct fwctl_mock_cmd){
+		.opcode = g->opcode,
+		.flags = g->flags,
+		.__reserved = g->reserved,
+		.arg = g->arg,
+	}, MOCK_HDR_LEN);
+	if (ib.rw)
+		memcpy(ib.rw, f->req, n);
+	fill = fill_out(&ob, cmd.out_len, FWCTL_MAX_RPC_LEN);
+	dirty = put_struct(f, &sb, &cmd, sizeof(cmd), cmd.size, &snap_len);
+
+	f->c = (struct call){
+		.what = "RPC", .cmd = FWCTL_RPC, .size = cmd.size,
+		.flags_or_scope = cmd.scope, .in_len = cmd.in_len,
+		.out_len = cmd.out_len, .s_kind = sb.kind, .i_kind = ib.kind,
+		.o_kind = ob.kind, .dirty_tail = dirty, .g = *g,
+	};
+
+	/* The model, core first */
+	o.errs = dispatch_errs(&sb, cmd.size, sizeof(cmd), dirty);
+	if (!o.errs) {
+		if (cmd.scope > FWCTL_RPC_DEBUG_WRITE_FULL)
+			o.errs |= err_bit(EOPNOTSUPP);
+		else if (cmd.scope == FWCTL_RPC_DEBUG_WRITE_FULL && !f->rawio)
+			o.errs |= err_bit(EPERM);
+		if (cmd.in_len > FWCTL_MAX_RPC_LEN ||
+		    cmd.out_len > FWCTL_MAX_RPC_LEN)
+			o.errs |= err_bit(EMSGSIZE);
+		else if (cmd.in_len > ib.readable)
+			o.errs |= err_bit(EFAULT);
+	}
+	if (!o.errs) {
+		mock_expect(f, cmd.in_len, cmd.scope, &o);
+		if (o.runs) {
+			copy = cmd.out_len < o.rsp_len ? cmd.out_len :
+							 o.rsp_len;
+			if (copy > ob.writable || sb.writable < sizeof(cmd))
+				o.errs |= err_bit(EFAULT);
+			else
+				o.may_succeed = true;
+		}
+	}
+
+	ret = ioctl(f->m.fd, FWCTL_RPC, sb.user);
+	err = ret ? errno : 0;
+	if (!check_result(f, &o, ret, err)) {
+		/* Whatever the kernel did, the model may be off now */
+		f->m.lost_track = true;
+		f->regs_valid = false;
+		return;
+	}
+
+	/* The struct: written back on success only, and only up to size */
+	if (sb.rw && !ret) {
+		memcpy(&got, sb.rw, sizeof(got));
+		if (got.size != cmd.size || got.scope != cmd.scope ||
+		    got.in_len != cmd.in_len || got.in != cmd.in ||
+		    got.out != cmd.out || got.out_len != o.rsp_len)
+			fuzz_report(f, o.errs, o.may_succeed, ret, err,
+				    "struct written back wrong: size=%u scope=%u in_len=%u out_len=%u (response %zu)",
+				    got.size, got.scope, got.in_len,
+				    got.out_len, o.rsp_len);
+		if (memcmp(sb.rw + sizeof(cmd), f->snap + sizeof(cmd),
+			   snap_len - sizeof(cmd)))
+			fuzz_report(f, o.errs, o.may_succeed, ret, err,
+				    "bytes past the struct changed");
+	} else if (sb.rw && memcmp(sb.rw, f->snap, snap_len)) {
+		fuzz_report(f, o.errs, o.may_succeed, ret, err,
+			    "the struct changed although the call failed");
+	}
+
+	/* The response: exactly the expected bytes, nothing past them */
+	if (ob.rw && !ret) {
+		if (o.value_any && copy > 8)
+			memcpy(f->exp + 8, ob.rw + 8,
+			       copy < MOCK_RSP_LEN ? copy - 8 : 8);
+		if (memcmp(ob.rw, f->exp, copy))
+			fuzz_report(f, o.errs, o.may_succeed, ret, err,
+				    "response differs from the model");
+		if (!all_pattern(ob.rw + copy, fill - copy))
+			fuzz_report(f, o.errs, o.may_succeed, ret, err,
+				    "bytes written past the response (%zu of %zu bytes copied)",
+				    copy, (size_t)cmd.out_len);
+	} else if (ob.rw && (err != EFAULT || !o.runs)) {
+		if (!all_pattern(ob.rw, fill))
+			fuzz_report(f, o.errs, o.may_succeed, ret, err,
+				    "out buffer written although the call failed");
+	}
+
+	if (o.runs && !o.ambiguous) {
+		if (!ret && copy >= MOCK_RSP_LEN &&
+		    f->c.g.opcode == FWCTL_MOCK_OP_OBJ_CREATE) {
+			struct fwctl_mock_rsp r;
+
+			memcpy(&r, ob.rw, sizeof(r));
+			if (!r.value || fuzz_holds(f, r.value))
+				fuzz_report(f, o.errs, o.may_succeed, ret, err,
+					    "object id %llu is zero or in use",
+					    (unsigned long long)r.value);
+		}
+		mock_ran(f, ob.rw, ret ? 0 : copy);
+	}
+}
+
+/* One FWCTL_INFO */
+static void fuzz_info(struct fuzz *f)
+{
+	struct fwctl_info cmd, got;
+	struct fwctl_info_mock data = {
+		.fw_version = FWCTL_MOCK_FW_VERSION,
+		.uctx_id = f->m.uctx_id,
+		.max_objects = FWCTL_MOCK_MAX_OBJECTS,
+	};
+	struct ubuf sb, db;
+	struct outcome o = {};
+	size_t snap_len, fill, copy;
+	__u32 v = rnd_below(&f->rng, 10);
+	bool dirty;
+	int ret, err;
+
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.size = pick_size(f, sizeof(cmd));
+	if (chance(&f->rng, 10))
+		cmd.flags = chance(&f->rng, 50) ? 1U << rnd_below(&f->rng, 32) :
+						  rnd(&f->rng);
+	if (v < 2)
+		cmd.device_data_len = 0;
+	else if (v < 5)
+		cmd.device_data_len = sizeof(data);
+	else
+		cmd.device_data_len = pick_len(f, 1 + rnd_below(&f->rng, 64));
+
+	pick_buf(f, &f->oarea, cmd.device_data_len, &db);
+	pick_buf(f, &f->sarea, cmd.size, &sb);
+	cmd.out_device_data = (uintptr_t)db.user;
+	fill = fill_out(&db, cmd.device_data_len, UINT32_MAX);
+	dirty = put_struct(f, &sb, &cmd, sizeof(cmd), cmd.size, &snap_len);
+
+	f->c = (struct call){
+		.what = "INFO", .cmd = FWCTL_INFO, .size = cmd.size,
+		.flags_or_scope = cmd.flags, .out_len = cmd.device_data_len,
+		.s_kind = sb.kind, .i_kind = PTR_NULL, .o_kind = db.kind,
+		.dirty_tail = dirty,
+	};
+
+	o.errs = dispatch_errs(&sb, cmd.size, sizeof(cmd), dirty);
+	if (!o.errs && cmd.flags)
+		o.errs |= err_bit(EOPNOTSUPP);
+	if (!o.errs) {
+		if (cmd.device_data_len > db.writable ||
+		    sb.writable < sizeof(cmd))
+			o.errs |= err_bit(EFAULT);
+		else
+			o.may_succeed = true;
+	}
+
+	ret = ioctl(f->m.fd, FWCTL_INFO, sb.user);
+	err = ret ? errno : 0;
+	if (!check_result(f, &o, ret, err))
+		return;
+
+	if (sb.rw && !ret) {
+		memcpy(&got, sb.rw, sizeof(got));
+		if (got.size != cmd.size || got.flags ||
+		    got.out_device_type != FWCTL_DEVICE_TYPE_MOCK ||
+		    got.out_device_data != cmd.out_device_data ||
+		    got.device_data_len !=
+		    (cmd.device_data_len ? sizeof(data) : 0))
+			fuzz_report(f, o.errs, o.may_succeed, ret, err,
+				    "struct written back wrong: size=%u flags=%#x type=%#x len=%u",
+				    got.size, got.flags, got.out_device_type,
+				    got.device_data_len);
+		if (memcmp(sb.rw + sizeof(cmd), f->snap + sizeof(cmd),
+			   snap_len - sizeof(cmd)))
+			fuzz_report(f, o.errs, o.may_succeed, ret, err,
+				    "bytes past the struct changed");
+	} else if (sb.rw && memcmp(sb.rw, f->snap, snap_len)) {
+		fuzz_report(f, o.errs, o.may_succeed, ret, err,
+			    "the struct changed although the call failed");
+	}
+
+	if (!db.rw || (ret && err == EFAULT))
+		return;
+	if (ret || !cmd.device_data_len) {
+		if (!all_pattern(db.rw, fill))
+			fuzz_report(f, o.errs, o.may_succeed, ret, err,
+				    "device data written although %s",
+				    ret ? "the call failed" : "its length was 0");
+		return;
+	}
+	/* The data, zeros up to device_data_len, then nothing */
+	copy = cmd.device_data_len < sizeof(data) ? cmd.device_data_len :
+						    sizeof(data);
+	if (memcmp(db.rw, &data, copy) ||
+	    !all_zero(db.rw + copy, cmd.device_data_len - copy) ||
+	    !all_pattern(db.rw + cmd.device_data_len,
+			 fill - cmd.device_data_len))
+		fuzz_report(f, o.errs, o.may_succeed, ret, err,
+			    "device data is not data, zeros up to %u, then untouched",
+			    cmd.device_data_len);
+}
+
+/* An ioctl number that is not fwctl's, which must change nothing */
+static void fuzz_bad_ioctl(struct fuzz *f)
+{
+	/* Types the VFS handles itself before the driver sees the ioctl */
+	static const __u8 vfs_types[] = { 0x00, 0x15, 'T', 'X', 'f', 0x94 };
+	struct outcome o = { .errs = err_bit(ENOTTY) };
+	unsigned long cmd;
+	struct ubuf sb;
+	size_t snap_len = 0, i;
+	int ret, err;
+
+	do {
+		switch (rnd_below(&f->rng, 3)) {
+		case 0:
+			cmd = _IOC(rnd_below(&f->rng, 4), FWCTL_TYPE,
+				   rnd_below(&f->rng, 256),
+				   rnd_below(&f->rng, 1 << _IOC_SIZEBITS));
+			break;
+		case 1:
+			cmd = _IO(FWCTL_TYPE, rnd_below(&f->rng, 256));
+			break;
+		default:
+			cmd = (__u32)rnd(&f->rng);
+			break;
+		}
+		for (i = 0; i != ARRAY_SIZE(vfs_types); i++)
+			if (_IOC_TYPE(cmd) == vfs_types[i])
+				cmd = FWCTL_INFO;
+	} while (cmd == FWCTL_INFO || cmd == FWCTL_RPC);
+
+	pick_buf(f, &f->sarea, 64, &sb);
+	if (sb.rw) {
+		snap_len = sb.readable < 256 ? sb.readable : 256;
+		rnd_fill(&f->rng, sb.rw, snap_len);
+		/* Often a valid-looking fwctl struct */
+		if (chance(&f->rng, 50) && snap_len >= sizeof(__u32)) {
+			__u32 size = chance(&f->rng, 50) ?
+				     sizeof(struct fwctl_info) :
+				     sizeof(struct fwctl_rpc);
+
+			memcpy(sb.rw, &size, sizeof(size));
+		}
+		memcpy(f->snap, sb.rw, snap_len);
+	}
+	f->c = (struct call){
+		.what = "ioctl", .cmd = cmd, .s_kind = sb.kind,
+		.i_kind = PTR_NULL, .o_kind = PTR_NULL,
+	};
+
+	ret = ioctl(f->m.fd, cmd, sb.user);
+	err = ret ? errno : 0;
+	if (!check_result(f, &o, ret, err))
+		return;
+	if (sb.rw && memcmp(sb.rw, f->snap, snap_len))
+		fuzz_report(f, o.errs, o.may_succeed, ret, err,
+			    "memory changed by an unknown ioctl");
+}
+
+/* Learn the debug registers, which other runs may have written */
+static int fuzz_sync_regs(struct fuzz *f)
+{
+	struct fwctl_mock_rsp rsp;
+	unsigned int i;
+
+	for (i = 0; i != FWCTL_MOCK_NUM_REGS; i++) {
+		if (_test_cmd_mock_rsp(f->m.fd, FWCTL_RPC_DEBUG_READ_ONLY,
+				       FWCTL_MOCK_OP_READ_REG, i, NULL, 0,
+				       &rsp))
+			return -1;
+		if (rsp.status != FWCTL_MOCK_STATUS_OK)
+			return fail_errno(EPROTO);
+		f->regs[i] = rsp.value;
+	}
+	f->regs_valid = true;
+	return 0;
+}
+
+/*
+ * Close the FD, after checking that the firmware agrees with the model on
+ * the objects it holds, and open a fresh one.
+ */
+static int fuzz_reopen(struct fuzz *f)
+{
+	struct fwctl_mock_query query;
+	struct fwctl_info_mock info;
+
+	if (f->m.fd >= 0) {
+		if (!f->m.lost_track) {
+			if (_test_cmd_query(f->m.fd, FWCTL_RPC_CONFIGURATION,
+					    &query))
+				return -1;
+			if (query.nr_objects != f->m.nr_ids) {
+				ksft_print_msg("fuzz: FAIL FD has %u objects, model %u\n",
+					       query.nr_objects, f->m.nr_ids);
+				f->st->failures++;
+			}
+		}
+		close(f->m.fd);
+		f->st->reopens++;
+	}
+	memset(&f->m, 0, sizeof(f->m));
+	f->m.fd = open(f->node, O_RDWR);
+	if (f->m.fd < 0)
+		return -1;
+	if (_test_cmd_mock_info(f->m.fd, &info))
+		return -1;
+	f->m.uctx_id = info.uctx_id;
+	if (!f->regs_valid && fuzz_sync_regs(f))
+		return -1;
+	return 0;
+}
+
+static bool hole_unmapped(struct fuzz *f)
+{
+	return msync(f->hole, f->page, MS_ASYNC) && errno == ENOMEM;
+}
+
+static int fuzz_init(struct fuzz *f, const char *node, __u64 seed)
+{
+	size_t big;
+
+	memset(f, 0, sizeof(*f));
+	f->m.fd = -1;
+	f->page = sysconf(_SC_PAGESIZE);
+	f->rng.state = seed;
+	f->node = node;
+	big = FWCTL_MAX_RPC_LEN + 2 * f->page;
+	if (area_create(&f->sarea, 2 * f->page) ||
+	    area_create(&f->iarea, big) || area_create(&f->oarea, big))
+		return -1;
+	f->req = malloc(big);
+	f->exp = malloc(big);
+	f->snap = malloc(2 * f->page + REDZONE);
+	if (!f->req || !f->exp || !f->snap)
+		return -1;
+	f->st = mmap(NULL, sizeof(*f->st), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (f->st == MAP_FAILED)
+		return -1;
+	memset(f->st, 0, sizeof(*f->st));
+	/* An unmapped page: the one after the read-only view of a slot */
+	f->hole = f->iarea.ro + f->iarea.len;
+	return hole_unmapped(f) ? 0 : fail_errno(EADDRINUSE);
+}
+
+/* Run up to @iterations calls or for up to @seconds, whichever ends first */
+static void fuzz_run(struct __test_metadata *_metadata, struct fuzz *f,
+		     unsigned long iterations, double seconds)
+{
+	double start = now_sec();
+	char line[512];
+	size_t n = 0;
+	unsigned int i;
+	__u32 v;
+
+	f->rawio = cap_effective(CAP_SYS_RAWIO);
+	EXPECT_TRUE(hole_unmapped(f));
+	if (fuzz_reopen(f)) {
+		EXPECT_OK(-1);
+		return;
+	}
+	while (f->st->iterations < iterations &&
+	       now_sec() - start < seconds) {
+		if (f->m.lost_track || f->m.age++ > 100 + rnd_below(&f->rng, 800)) {
+			if (fuzz_reopen(f)) {
+				EXPECT_OK(-1);
+				break;
+			}
+			/* Sometimes fill the new FD up to its limit */
+			if (chance(&f->rng, 25))
+				f->burst = FWCTL_MOCK_MAX_OBJECTS + 4;
+		}
+		v = rnd_below(&f->rng, 100);
+		if (f->burst || v < 60)
+			fuzz_rpc(f);
+		else if (v < 88)
+			fuzz_info(f);
+		else
+			fuzz_bad_ioctl(f);
+		f->st->iterations++;
+	}
+	f->st->elapsed = now_sec() - start;
+	EXPECT_TRUE(hole_unmapped(f));
+	if (f->m.fd >= 0) {
+		f->m.age = 0;
+		EXPECT_OK(fuzz_reopen(f));
+		close(f->m.fd);
+		f->m.fd = -1;
+	}
+
+	ksft_print_msg("fuzz: seed=%#llx iterations=%lu elapsed=%.1fs uid=%u\n",
+		       (unsigned long long)fuzz_seed, f->st->iterations,
+		       f->st->elapsed, getuid());
+	n = snprintf(line, sizeof(line), "reopens=%lu failures=%lu ok=%lu",
+		     f->st->reopens, f->st->failures, f->st->ok);
+	for (i = 0; i != ARRAY_SIZE(fuzz_errnos) && n < sizeof(line); i++)
+		n += snprintf(line + n, sizeof(line) - n, " %s=%lu",
+			      fuzz_errno_names[i], f->st->errs[i]);
+	ksft_print_msg("fuzz: outcomes %s\n", line);
+	if (f->st->failures)
+		ksft_print_msg("fuzz: replay with FWCTL_FUZZ_SEED=%#llx\n",
+			       (unsigned long long)fuzz_seed);
+	EXPECT_EQ(0UL, f->st->failures);
+}
+
+static unsigned long env_ulong(const char *name, unsigned long def)
+{
+	const char *s = getenv(name);
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s)
+		return def;
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end)
+		return def;
+	return v;
+}
+
+FIXTURE(fwctl_fuzz)
+{
+	struct mock_inst inst;
+	__u64 objects;
+	__u64 uctxs;
+	bool chmodded;
+	struct fuzz f;
+	unsigned long iterations;
+	double seconds;
+};
+
+FIXTURE_SETUP(fwctl_fuzz)
+{
+	char why[256];
+
+	if (geteuid())
+		SKIP(return, "the fwctl selftests must run as root");
+	if (!mock_available(why, sizeof(why)))
+		SKIP(return, "%s", why);
+	ASSERT_OK(fuzz_init(&self->f, self->inst.node, fuzz_seed));
+	ASSERT_OK(mock_counter("objects", &self->objects));
+	ASSERT_OK(mock_counter("uctxs", &self->uctxs));
+	ASSERT_OK(mock_inst_add(&self->inst, FUZZ_FIRST_ID));
+	self->iterations = env_ulong("FWCTL_FUZZ_ITERATIONS",
+				     FUZZ_ITERATIONS_DEFAULT);
+	self->seconds = env_ulong("FWCTL_FUZZ_SECONDS", FUZZ_SECONDS_DEFAULT);
+}
+
+FIXTURE_TEARDOWN(fwctl_fuzz)
+{
+	__u64 val = ULLONG_MAX;
+
+	if (!self->inst.name[0])
+		return;
+	if (self->chmodded)
+		EXPECT_OK(chmod(self->inst.node, 0600));
+	/* Everything the run opened and created is gone again */
+	EXPECT_OK(mock_counter("objects", &val));
+	EXPECT_EQ(self->objects, val);
+	EXPECT_OK(mock_counter("uctxs", &val));
+	EXPECT_EQ(self->uctxs, val);
+	EXPECT_OK(mock_inst_remove(&self->inst));
+}
+
+TEST_F_TIMEOUT(fwctl_fuzz, root, 240)
+{
+	ASSERT_TRUE(cap_effective(CAP_SYS_RAWIO));
+	fuzz_run(_metadata, &self->f,
+		 self->iterations * (100 - FUZZ_NOBODY_SHARE) / 100,
+		 self->seconds * (100 - FUZZ_NOBODY_SHARE) / 100.0);
+}
+
+/* The same as an unprivileged user, on a node anyone may open */
+TEST_F_TIMEOUT(fwctl_fuzz, nobody, 120)
+{
+	struct stat st;
+	int status;
+	pid_t pid;
+
+	ASSERT_OK(chmod(self->inst.node, 0666));
+	self->chmodded = true;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* A different stream than root's, from the same seed */
+		self->f.rng.state = ~fuzz_seed;
+		EXPECT_OK(become_user(NOBODY, NOBODY));
+		EXPECT_FALSE(cap_effective(CAP_SYS_RAWIO));
+		if (getuid() == NOBODY)
+			fuzz_run(_metadata, &self->f,
+				 self->iterations * FUZZ_NOBODY_SHARE / 100,
+				 self->seconds * FUZZ_NOBODY_SHARE / 100.0);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	EXPECT_LT(0UL, self->f.st->iterations);
+
+	ASSERT_OK(chmod(self->inst.node, 0600));
+	self->chmodded = false;
+	ASSERT_OK(stat(self->inst.node, &st));
+	ASSERT_EQ(0600U, st.st_mode & 07777);
+}
+
+/* --seed=N, --seed N, or FWCTL_FUZZ_SEED; the rest is the harness's */
+int main(int argc, char **argv)
+{
+	const char *seed = getenv("FWCTL_FUZZ_SEED");
+	int i, j;
+
+	for (i = 1, j = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "--seed=", 7)) {
+			seed = argv[i] + 7;
+			continue;
+		}
+		if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
+			seed = argv[++i];
+			continue;
+		}
+		argv[j++] = argv[i];
+	}
+	argv[j] = NULL;
+	if (seed && *seed) {
+		char *end;
+
+		errno = 0;
+		fuzz_seed = strtoull(seed, &end, 0);
+		if (errno || *end) {
+			fprintf(stderr, "bad seed '%s'\n", seed);
+			return KSFT_FAIL;
+		}
+	}
+	return test_harness_run(j, argv);
+}
