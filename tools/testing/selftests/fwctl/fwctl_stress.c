@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fwctl races, run against the fwctl_mock driver: opens, ioctls and closes
+ * racing with the removal and re-creation of the device, and an unplug
+ * with RPCs in flight, which has to wait for them.
+ *
+ * Each test is bounded in time and prints what it did:
+ *   # stress: threads=N seconds=S calls=C enodev=E ...
+ * and checks that the mock's object and context counts are back where they
+ * started once everything is closed.
+ */
+#include "fwctl_utils.h"
+
+#include <pthread.h>
+#include <time.h>
+
+/* Instance ids of this program, clear of those of the other programs */
+#define STRESS_FIRST_ID 1200
+
+#define CHURN_THREADS 4
+#define CHURN_SECONDS 12
+
+#define INFLIGHT_THREADS 4
+#define INFLIGHT_SLEEP_US 300000
+#define INFLIGHT_TRIES 3
+
+static double now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+FIXTURE(fwctl_stress)
+{
+	__u64 objects;
+	__u64 uctxs;
+	struct mock_inst inst;
+	/* The instance exists and the teardown must remove it */
+	bool present;
+};
+
+FIXTURE_SETUP(fwctl_stress)
+{
+	char why[256];
+
+	if (geteuid())
+		SKIP(return, "the fwctl selftests must run as root");
+	if (!mock_available(why, sizeof(why)))
+		SKIP(return, "%s", why);
+	ASSERT_OK(mock_counter("objects", &self->objects));
+	ASSERT_OK(mock_counter("uctxs", &self->uctxs));
+	ASSERT_OK(mock_inst_add(&self->inst, STRESS_FIRST_ID));
+	self->present = true;
+}
+
+FIXTURE_TEARDOWN(fwctl_stress)
+{
+	__u64 val = ULLONG_MAX;
+
+	if (self->present)
+		EXPECT_OK(mock_inst_remove(&self->inst));
+	/* Everything the test opened and created is gone again */
+	EXPECT_OK(mock_counter("objects", &val));
+	EXPECT_EQ(self->objects, val);
+	EXPECT_OK(mock_counter("uctxs", &val));
+	EXPECT_EQ(self->uctxs, val);
+}
+
+/*
+ * Open, INFO, RPC, close on one instance from several threads while the
+ * main thread removes and re-creates it.
+ */
+struct churn {
+	pthread_mutex_t lock;
+	/* The node of the current incarnation of the instance */
+	char node[sizeof(FWCTL_DEV_DIR) + 32];
+	int stop;
+};
+
+struct churn_worker {
+	pthread_t thread;
+	struct churn *churn;
+	unsigned int idx;
+	unsigned long calls;
+	unsigned long ok;
+	unsigned long enodev;
+	unsigned long open_gone;
+	unsigned long bad;
+	char first_bad[192];
+};
+
+static void churn_bad(struct churn_worker *w, const char *what, int ret,
+		      int err)
+{
+	if (!w->bad++)
+		snprintf(w->first_bad, sizeof(w->first_bad),
+			 "thread %u: %s returned %d: %s", w->idx, what, ret,
+			 ret ? strerror(err) : "success");
+}
+
+/*
+ * Account one call on an FD. Success is checked by the caller; a failure
+ * must be ENODEV, and once an FD saw ENODEV it never sees anything else.
+ */
+static bool churn_call(struct churn_worker *w, const char *what, int ret,
+		       int err, bool *orphan)
+{
+	w->calls++;
+	if (!ret && !*orphan) {
+		w->ok++;
+		return true;
+	}
+	if (ret == -1 && err == ENODEV) {
+		w->enodev++;
+		*orphan = true;
+		return false;
+	}
+	churn_bad(w, what, ret, err);
+	return false;
+}
+
+static void churn_session(struct churn_worker *w, int fd, unsigned int rounds)
+{
+	__u8 payload[24];
+	struct fwctl_mock_rsp rsp;
+	struct fwctl_info_mock info;
+	struct fwctl_mock_query query;
+	bool orphan = false;
+	unsigned int i;
+	__u64 id;
+	int ret;
+
+	for (i = 0; i != sizeof(payload); i++)
+		payload[i] = w->idx * 17 + i;
+	for (i = 0; i != rounds; i++) {
+		ret = _test_cmd_mock_info(fd, &info);
+		if (churn_call(w, "INFO", ret, errno, &orphan) &&
+		    (info.fw_version != FWCTL_MOCK_FW_VERSION ||
+		     !info.uctx_id))
+			churn_bad(w, "INFO data", 0, 0);
+
+		/* Checks the echo itself; EPROTO if it is wrong */
+		ret = _test_cmd_echo(fd, FWCTL_RPC_CONFIGURATION, payload,
+				     1 + (w->calls + i) % sizeof(payload));
+		churn_call(w, "ECHO", ret, errno, &orphan);
+
+		ret = _test_cmd_obj_create(fd, w->idx, &id);
+		churn_call(w, "OBJ_CREATE", ret, errno, &orphan);
+
+		ret = _test_cmd_query(fd, FWCTL_RPC_DEBUG_READ_ONLY, &query);
+		churn_call(w, "QUERY", ret, errno, &orphan);
+
+		ret = _test_cmd_mock_rsp(fd, FWCTL_RPC_CONFIGURATION,
+					 FWCTL_MOCK_OP_SLEEP, 100, NULL, 0,
+					 &rsp);
+		if (churn_call(w, "SLEEP", ret, errno, &orphan) &&
+		    rsp.status != FWCTL_MOCK_STATUS_OK)
+			churn_bad(w, "SLEEP status", 0, 0);
+	}
+}
+
+static void *churn_fn(void *arg)
+{
+	struct churn_worker *w = arg;
+	struct churn *c = w->churn;
+	char node[sizeof(c->node)];
+	int fd, ret;
+
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&c->lock);
+		memcpy(node, c->node, sizeof(node));
+		pthread_mutex_unlock(&c->lock);
+
+		w->calls++;
+		fd = open(node, O_RDWR);
+		if (fd < 0) {
+			/* The node is gone, or going */
+			if (errno == ENOENT || errno == ENODEV ||
+			    errno == ENXIO)
+				w->open_gone++;
+			else
+				churn_bad(w, "open", fd, errno);
+			usleep(200);
+			continue;
+		}
+		w->ok++;
+		/* Thread 0 keeps its FDs for longer */
+		churn_session(w, fd, w->idx ? 1 + w->idx % 3 : 20);
+		w->calls++;
+		ret = close(fd);
+		if (ret)
+			churn_bad(w, "close", ret, errno);
+		else
+			w->ok++;
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(fwctl_stress, churn, 120)
+{
+	struct churn_worker workers[CHURN_THREADS] = {};
+	unsigned long calls = 0, ok = 0, enodev = 0, gone = 0, bad = 0;
+	struct churn c = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	unsigned int id = self->inst.id;
+	unsigned int cycles = 0, i;
+	double start, end;
+
+	memcpy(c.node, self->inst.node, sizeof(c.node));
+	for (i = 0; i != CHURN_THREADS; i++) {
+		workers[i].churn = &c;
+		workers[i].idx = i;
+		ASSERT_EQ(0, pthread_create(&workers[i].thread, NULL, churn_fn,
+					    &workers[i]));
+	}
+
+	start = now_sec();
+	end = start + CHURN_SECONDS;
+	while (now_sec() < end) {
+		/* Let the threads work on a live device for a moment */
+		usleep(2000 + cycles % 5 * 1000);
+		if (mock_inst_remove(&self->inst)) {
+			TH_LOG("remove %u failed: %s", id, strerror(errno));
+			break;
+		}
+		self->present = false;
+		usleep(cycles % 3 * 500);
+		if (mock_inst_add(&self->inst, id)) {
+			TH_LOG("add %u failed: %s", id, strerror(errno));
+			break;
+		}
+		self->present = true;
+		if (self->inst.id != id) {
+			TH_LOG("instance came back as %u, not %u",
+			       self->inst.id, id);
+			break;
+		}
+		pthread_mutex_lock(&c.lock);
+		memcpy(c.node, self->inst.node, sizeof(c.node));
+		pthread_mutex_unlock(&c.lock);
+		cycles++;
+	}
+	__atomic_store_n(&c.stop, 1, __ATOMIC_RELEASE);
+	for (i = 0; i != CHURN_THREADS; i++)
+		ASSERT_EQ(0, pthread_join(workers[i].thread, NULL));
+
+	for (i = 0; i != CHURN_THREADS; i++) {
+		if (workers[i].bad)
+			TH_LOG("%lu bad results, first: %s", workers[i].bad,
+			       workers[i].first_bad);
+		calls += workers[i].calls;
+		ok += workers[i].ok;
+		enodev += workers[i].enodev;
+		gone += workers[i].open_gone;
+		bad += workers[i].bad;
+	}
+	ksft_print_msg("stress: threads=%u seconds=%.1f calls=%lu enodev=%lu\n",
+		       CHURN_THREADS, now_sec() - start, calls, enodev);
+	ksft_print_msg("stress: open_gone=%lu ok=%lu cycles=%u\n", gone, ok,
+		       cycles);
+	EXPECT_EQ(0UL, bad);
+	ASSERT_TRUE(self->present);
+	/* The race was run, not just the device left alone */
+	EXPECT_LE(10U, cycles);
+	EXPECT_LT(0UL, ok);
+	EXPECT_LT(0UL, enodev + gone);
+}
+
+/*
+ * RPCs that hold the firmware for INFLIGHT_SLEEP_US on several threads, and
+ * an unplug while they are in flight: it must wait for them, they complete
+ * normally, and whatever comes after fails with ENODEV.
+ */
+struct inflight {
+	pthread_t thread;
+	int fd;
+	pid_t tid;
+	int started;
+	double t_start;
+	int ret;
+	int err;
+	struct fwctl_mock_rsp rsp;
+};
+
+static void *inflight_fn(void *arg)
+{
+	struct inflight *t = arg;
+
+	t->tid = syscall(SYS_gettid);
+	t->t_start = now_sec();
+	__atomic_store_n(&t->started, 1, __ATOMIC_RELEASE);
+	t->ret = _test_cmd_mock_rsp(t->fd, FWCTL_RPC_CONFIGURATION,
+				    FWCTL_MOCK_OP_SLEEP, INFLIGHT_SLEEP_US,
+				    NULL, 0, &t->rsp);
+	t->err = t->ret ? errno : 0;
+	return NULL;
+}
+
+/* Whether thread @tid is blocked in ioctl(), per /proc/self/task/N/syscall */
+static bool in_ioctl(pid_t tid)
+{
+	char path[64], buf[256];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+	if (read_file(path, buf, sizeof(buf)))
+		return false;
+	return atol(buf) == SYS_ioctl && buf[0] >= '0' && buf[0] <= '9';
+}
+
+/*
+ * One round; returns 1 if it could not get the unplug to start while every
+ * RPC was still sleeping, and the round has to be run again.
+ */
+static int inflight_round(struct __test_metadata *_metadata,
+			  struct mock_inst *inst, bool *present)
+{
+	struct inflight t[INFLIGHT_THREADS] = {};
+	double deadline, t_remove, t_removed, latest = 0;
+	double sleep_s = INFLIGHT_SLEEP_US / 1e6;
+	struct fwctl_mock_query query;
+	unsigned int i, n;
+	__u32 len;
+
+	for (i = 0; i != INFLIGHT_THREADS; i++) {
+		t[i].fd = open(inst->node, O_RDWR);
+		ASSERT_LE(0, t[i].fd);
+		/* Warm the path, so the RPC later blocks in the firmware only */
+		ASSERT_OK(_test_cmd_query(t[i].fd, FWCTL_RPC_CONFIGURATION,
+					  &query));
+	}
+	for (i = 0; i != INFLIGHT_THREADS; i++)
+		ASSERT_EQ(0, pthread_create(&t[i].thread, NULL, inflight_fn,
+					    &t[i]));
+
+	/* Wait until every thread sleeps inside its RPC */
+	deadline = now_sec() + 5;
+	do {
+		for (i = 0, n = 0; i != INFLIGHT_THREADS; i++)
+			if (__atomic_load_n(&t[i].started, __ATOMIC_ACQUIRE) &&
+			    in_ioctl(t[i].tid))
+				n++;
+		if (n == INFLIGHT_THREADS)
+			break;
+		usleep(500);
+	} while (now_sec() < deadline);
+
+	t_remove = now_sec();
+	ASSERT_OK(mock_inst_remove(inst));
+	t_removed = now_sec();
+	*present = false;
+	for (i = 0; i != INFLIGHT_THREADS; i++) {
+		ASSERT_EQ(0, pthread_join(t[i].thread, NULL));
+		if (t[i].t_start > latest)
+			latest = t[i].t_start;
+	}
+	ASSERT_EQ(INFLIGHT_THREADS, n);
+
+	ksft_print_msg("stress: inflight threads=%u sleep_ms=%u\n",
+		       INFLIGHT_THREADS, INFLIGHT_SLEEP_US / 1000);
+	ksft_print_msg("stress: remove began %.0f ms in, took %.0f ms\n",
+		       (t_remove - latest) * 1000,
+		       (t_removed - t_remove) * 1000);
+
+	/* The RPCs ran to completion, whatever the unplug did meanwhile */
+	for (i = 0; i != INFLIGHT_THREADS; i++) {
+		if (t[i].ret)
+			TH_LOG("thread %u: the RPC in flight failed: %s", i,
+			       strerror(t[i].err));
+		EXPECT_EQ(0, t[i].ret);
+		EXPECT_EQ(FWCTL_MOCK_STATUS_OK, t[i].rsp.status);
+	}
+	/* The unplug returned only after every sleep was over */
+	for (i = 0; i != INFLIGHT_THREADS; i++) {
+		if (t_removed - t[i].t_start < sleep_s)
+			TH_LOG("thread %u: unplug done %.0f ms into a %u ms sleep",
+			       i, (t_removed - t[i].t_start) * 1000,
+			       INFLIGHT_SLEEP_US / 1000);
+		EXPECT_LE(sleep_s, t_removed - t[i].t_start);
+	}
+
+	/* Afterwards every call fails with ENODEV */
+	for (i = 0; i != INFLIGHT_THREADS; i++) {
+		len = 0;
+		test_err_info(ENODEV, t[i].fd, NULL, &len);
+		ASSERT_ERRNO(ENODEV, _test_cmd_mock_rsp(t[i].fd,
+							FWCTL_RPC_CONFIGURATION,
+							FWCTL_MOCK_OP_SLEEP, 1,
+							NULL, 0, &t[i].rsp));
+		ASSERT_ERRNO(ENODEV, _test_cmd_query(t[i].fd,
+						     FWCTL_RPC_CONFIGURATION,
+						     &query));
+		ASSERT_OK(close(t[i].fd));
+	}
+	ASSERT_ERRNO(ENOENT, open(inst->node, O_RDWR));
+
+	/*
+	 * Inconclusive if some sleep may have been over before the unplug
+	 * began: the unplug then had nothing to wait for.
+	 */
+	return t_remove - latest >= sleep_s ? 1 : 0;
+}
+
+TEST_F_TIMEOUT(fwctl_stress, unplug_inflight, 120)
+{
+	int tries, ret = 1;
+
+	for (tries = 0; tries != INFLIGHT_TRIES && ret; tries++) {
+		if (!self->present) {
+			ASSERT_OK(mock_inst_add(&self->inst, STRESS_FIRST_ID));
+			self->present = true;
+		}
+		ret = inflight_round(_metadata, &self->inst, &self->present);
+		if (ret)
+			TH_LOG("the unplug began after the RPCs could have ended: again");
+	}
+	ASSERT_EQ(0, ret);
+}
+
+TEST_HARNESS_MAIN
