@@ -24,7 +24,9 @@
 /*
  * debugfs controls, under <debugfs>/fwctl_mock/:
  *   add      write an instance id N: creates platform device fwctl_mock.N
- *            and its fwctl device (EEXIST if N exists)
+ *            and its fwctl device (EEXIST if N exists, ENODEV if the
+ *            driver failed to probe it; under fault injection the driver
+ *            core can also fail it with ENOMEM or EINVAL)
  *   remove   write an instance id N: unbinds and deletes fwctl_mock.N, the
  *            hot-unplug path; open FDs of it become orphans
  *   objects  read: firmware objects alive in all instances
