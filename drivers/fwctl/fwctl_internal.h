@@ -30,8 +30,105 @@
 /* The largest request or response buffer the core accepts */
 #define FWCTL_MAX_RPC_LEN SZ_2M
 
+/* Direction of a struct field, seen from user space */
+enum fwctl_field_dir {
+	FWCTL_DIR_IN,
+	FWCTL_DIR_OUT,
+	FWCTL_DIR_INOUT,
+};
+
+/* What the dispatcher checks a field for */
+enum fwctl_field_check {
+	FWCTL_CHECK_NONE,
+	FWCTL_CHECK_SIZE,	/* the leading size: the struct rules */
+	FWCTL_CHECK_ZERO,	/* reserved: must be 0 */
+	FWCTL_CHECK_ENUM,	/* an enum whose values run from 0 to max */
+	FWCTL_CHECK_MAX,	/* a length of at most max */
+	FWCTL_CHECK_UPTR,	/* a user pointer; its length is len_field */
+};
+
+/**
+ * struct fwctl_field_spec - One field of an ioctl struct
+ * @name: The member's name
+ * @doc: What it holds
+ * @offset: offsetof() the member, taken from the struct itself
+ * @size: sizeof() the member, taken from the struct itself
+ * @dir: &enum fwctl_field_dir
+ * @check: &enum fwctl_field_check
+ * @len_field: For FWCTL_CHECK_UPTR, the index of the length field
+ * @err: The positive errno a failed check returns
+ * @max: For FWCTL_CHECK_ENUM and FWCTL_CHECK_MAX, the largest valid value
+ */
+struct fwctl_field_spec {
+	const char *name;
+	const char *doc;
+	u16 offset;
+	u8 size;
+	u8 dir;
+	u8 check;
+	u8 len_field;
+	int err;
+	u64 max;
+};
+
+/**
+ * struct fwctl_errno_spec - An errno an ioctl may return
+ * @err: The positive errno
+ * @name: Its symbolic name
+ * @meaning: What it means for this ioctl
+ */
+struct fwctl_errno_spec {
+	int err;
+	const char *name;
+	const char *meaning;
+};
+
+/**
+ * struct fwctl_ioctl_spec - The contract of one ioctl
+ * @name: The ioctl's name
+ * @struct_name: Its struct's name
+ * @effects: Side effects, as text
+ * @cmd: The ioctl number
+ * @size: sizeof() the struct this kernel knows
+ * @min_size: Size of the first version of the struct; never changes
+ * @version: Incremented when the struct or the rules grow
+ * @fields: Every field, in order, covering the whole struct
+ * @nr_fields: Number of @fields
+ * @errnos: The errnos the core may return for this ioctl beyond those
+ *	every fwctl ioctl may return
+ * @nr_errnos: Number of @errnos
+ * @scope_field: Index of the field that names an RPC scope
+ * @scope_caps: The capability each scope value needs (0: none), or NULL
+ */
+struct fwctl_ioctl_spec {
+	const char *name;
+	const char *struct_name;
+	const char *effects;
+	unsigned int cmd;
+	u32 size;
+	u32 min_size;
+	u32 version;
+	const struct fwctl_field_spec *fields;
+	unsigned int nr_fields;
+	const struct fwctl_errno_spec *errnos;
+	unsigned int nr_errnos;
+	unsigned int scope_field;
+	const u8 *scope_caps;
+};
+
+extern const struct fwctl_ioctl_spec fwctl_info_spec;
+extern const struct fwctl_ioctl_spec fwctl_rpc_spec;
+
+int fwctl_spec_validate(const struct fwctl_ioctl_spec *spec, const void *cmd);
+const struct fwctl_errno_spec *
+fwctl_spec_errno(const struct fwctl_ioctl_spec *spec, int err);
+bool fwctl_spec_has_errno(const struct fwctl_ioctl_spec *spec,
+			  const int *errnos, unsigned int nr_errnos, int err);
+void fwctl_spec_debugfs_init(void);
+void fwctl_spec_debugfs_exit(void);
+struct dentry *fwctl_spec_debugfs_add_device(struct fwctl_device *fwctl);
+
 #if IS_ENABLED(CONFIG_KUNIT)
-int fwctl_rpc_check_scope(u32 scope);
 long fwctl_uctx_ioctl(struct fwctl_uctx *uctx, unsigned int cmd,
 		      unsigned long arg);
 struct fwctl_uctx *fwctl_uctx_open(struct fwctl_device *fwctl);

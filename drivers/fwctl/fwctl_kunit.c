@@ -142,6 +142,9 @@ static void *kt_fw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	return ERR_PTR(-EINVAL);
 }
 
+/* What the test driver returns beyond the core's errnos */
+static const int kt_errnos[] = { EBADMSG };
+
 static const struct fwctl_ops kt_ops = {
 	.device_type = KT_DEVICE_TYPE,
 	.uctx_size = sizeof(struct kt_uctx),
@@ -149,6 +152,8 @@ static const struct fwctl_ops kt_ops = {
 	.close_uctx = kt_close_uctx,
 	.info = kt_info,
 	.fw_rpc = kt_fw_rpc,
+	.errnos = kt_errnos,
+	.nr_errnos = ARRAY_SIZE(kt_errnos),
 };
 
 static const struct fwctl_ops kt_ops_no_info = {
@@ -157,6 +162,8 @@ static const struct fwctl_ops kt_ops_no_info = {
 	.open_uctx = kt_open_uctx,
 	.close_uctx = kt_close_uctx,
 	.fw_rpc = kt_fw_rpc,
+	.errnos = kt_errnos,
+	.nr_errnos = ARRAY_SIZE(kt_errnos),
 };
 
 static struct fwctl_device *kt_alloc(struct kunit *test,
@@ -712,29 +719,83 @@ out:
 	fwctl_uctx_release(uctx);
 }
 
-static void fwctl_test_scope_check(struct kunit *test)
+/* The field rules of FWCTL_RPC, straight from its specification */
+static void fwctl_test_spec_validate(struct kunit *test)
 {
+	struct fwctl_rpc rpc = { .size = sizeof(rpc) };
 	const struct cred *old;
 	struct cred *new;
+	u32 scope;
 
-	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(FWCTL_RPC_CONFIGURATION), 0);
-	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(FWCTL_RPC_DEBUG_READ_ONLY),
-			0);
-	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(FWCTL_RPC_DEBUG_WRITE), 0);
-	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(FWCTL_RPC_DEBUG_WRITE_FULL),
-			0);
-	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(4), -EOPNOTSUPP);
-	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(64), -EOPNOTSUPP);
+	for (scope = FWCTL_RPC_CONFIGURATION;
+	     scope <= FWCTL_RPC_DEBUG_WRITE_FULL; scope++) {
+		rpc.scope = scope;
+		KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc),
+				0);
+	}
+	rpc.scope = FWCTL_RPC_DEBUG_WRITE_FULL + 1;
+	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc),
+			-EOPNOTSUPP);
+	rpc.scope = ~0U;
+	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc),
+			-EOPNOTSUPP);
+
+	rpc.scope = FWCTL_RPC_CONFIGURATION;
+	rpc.in_len = FWCTL_MAX_RPC_LEN;
+	rpc.out_len = FWCTL_MAX_RPC_LEN;
+	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc), 0);
+	rpc.out_len = FWCTL_MAX_RPC_LEN + 1;
+	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc),
+			-EMSGSIZE);
+	rpc.out_len = 0;
 
 	new = prepare_creds();
 	KUNIT_ASSERT_NOT_NULL(test, new);
 	cap_lower(new->cap_effective, CAP_SYS_RAWIO);
 	old = override_creds(new);
-	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(FWCTL_RPC_DEBUG_WRITE), 0);
-	KUNIT_EXPECT_EQ(test, fwctl_rpc_check_scope(FWCTL_RPC_DEBUG_WRITE_FULL),
+	rpc.scope = FWCTL_RPC_DEBUG_WRITE;
+	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc), 0);
+	rpc.scope = FWCTL_RPC_DEBUG_WRITE_FULL;
+	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc),
 			-EPERM);
 	revert_creds(old);
 	put_cred(new);
+}
+
+/*
+ * Each specification covers its struct field by field with no gap or
+ * overlap, every field's errno is one the ioctl lists, and the length
+ * field of every user pointer is a length.
+ */
+static void fwctl_test_spec_consistent(struct kunit *test)
+{
+	const struct fwctl_ioctl_spec *specs[] = {
+		&fwctl_info_spec, &fwctl_rpc_spec,
+	};
+	const struct fwctl_field_spec *f;
+	unsigned int i, j, end;
+
+	for (i = 0; i != ARRAY_SIZE(specs); i++) {
+		end = 0;
+		KUNIT_EXPECT_LE(test, specs[i]->min_size, specs[i]->size);
+		KUNIT_EXPECT_EQ(test, specs[i]->fields[0].check,
+				FWCTL_CHECK_SIZE);
+		for (j = 0; j != specs[i]->nr_fields; j++) {
+			f = &specs[i]->fields[j];
+			KUNIT_EXPECT_EQ_MSG(test, f->offset, end, "%s.%s",
+					    specs[i]->name, f->name);
+			end = f->offset + f->size;
+			if (f->err)
+				KUNIT_EXPECT_NOT_NULL_MSG(test, fwctl_spec_errno(specs[i], f->err),
+							  "%s.%s", specs[i]->name,
+							  f->name);
+			if (f->check == FWCTL_CHECK_UPTR)
+				KUNIT_EXPECT_EQ(test, specs[i]->fields[f->len_field].size,
+						4);
+		}
+		KUNIT_EXPECT_EQ(test, end, specs[i]->size);
+		KUNIT_EXPECT_NOT_NULL(test, fwctl_spec_errno(specs[i], ENOTTY));
+	}
 }
 
 /*
@@ -786,7 +847,8 @@ static struct kunit_case fwctl_test_cases[] = {
 	KUNIT_CASE_PARAM(fwctl_test_info, kt_info_gen_params),
 	KUNIT_CASE(fwctl_test_info_flags),
 	KUNIT_CASE_PARAM(fwctl_test_rpc, kt_rpc_gen_params),
-	KUNIT_CASE(fwctl_test_scope_check),
+	KUNIT_CASE(fwctl_test_spec_validate),
+	KUNIT_CASE(fwctl_test_spec_consistent),
 	KUNIT_CASE(fwctl_test_taint_only_when_delivered),
 	{}
 };

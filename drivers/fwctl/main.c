@@ -12,7 +12,7 @@
 #define pr_fmt(fmt) "fwctl: " fmt
 
 #include <linux/audit.h>
-#include <linux/capability.h>
+#include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/fwctl.h>
 #include <linux/idr.h>
@@ -78,9 +78,6 @@ static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
 	size_t data_len = 0;
 	size_t copy_len;
 
-	if (cmd->flags)
-		return -EOPNOTSUPP;
-
 	scoped_guard(rwsem_read, &fwctl->registration_lock) {
 		if (!fwctl->ops)
 			return -ENODEV;
@@ -123,28 +120,6 @@ static const char *const fwctl_scope_names[] = {
 	[FWCTL_RPC_DEBUG_WRITE_FULL] = "DEBUG_WRITE_FULL",
 };
 
-/**
- * fwctl_rpc_check_scope - Check that the caller may use an RPC scope
- * @scope: The scope user space asked for
- *
- * Return: 0, -EOPNOTSUPP for an unknown scope, or -EPERM when the caller
- * lacks the capability the scope needs.
- */
-VISIBLE_IF_KUNIT int fwctl_rpc_check_scope(u32 scope)
-{
-	switch (scope) {
-	case FWCTL_RPC_CONFIGURATION:
-	case FWCTL_RPC_DEBUG_READ_ONLY:
-	case FWCTL_RPC_DEBUG_WRITE:
-		return 0;
-	case FWCTL_RPC_DEBUG_WRITE_FULL:
-		return capable(CAP_SYS_RAWIO) ? 0 : -EPERM;
-	default:
-		return -EOPNOTSUPP;
-	}
-}
-EXPORT_SYMBOL_IF_KUNIT(fwctl_rpc_check_scope);
-
 /* An audit record naming the process, the device and the tainting scope */
 static void fwctl_audit_taint(struct fwctl_uctx *uctx, u32 scope)
 {
@@ -184,13 +159,6 @@ static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 	struct fwctl_rpc *cmd = ucmd->cmd;
 	size_t out_len = cmd->out_len;
 	void *resp;
-	int ret;
-
-	ret = fwctl_rpc_check_scope(cmd->scope);
-	if (ret)
-		return ret;
-	if (cmd->in_len > FWCTL_MAX_RPC_LEN || cmd->out_len > FWCTL_MAX_RPC_LEN)
-		return -EMSGSIZE;
 
 	/*
 	 * Sized to the request, not to the maximum, and charged to the
@@ -249,50 +217,68 @@ union fwctl_ucmd_buffer {
 };
 
 struct fwctl_ioctl_op {
-	unsigned int size;
-	unsigned int min_size;
-	unsigned int ioctl_num;
+	const struct fwctl_ioctl_spec *spec;
 	int (*execute)(struct fwctl_ucmd *ucmd);
 	/* Records every call, failed ones too; unread fields are zero */
 	void (*trace)(struct fwctl_ucmd *ucmd, int ret);
 };
 
 /*
- * min_size is the size of the first version of a struct, and never changes:
- * later versions only append fields, which older callers leave out. The
- * dispatcher checks ioctl_num, so an entry in the wrong slot cannot be run.
+ * The sizes, the field rules and the errnos of each ioctl live in its
+ * specification (spec.c); the handlers do what is left.
  */
-#define FWCTL_IOCTL_OP(_ioctl, _fn, _trace, _struct, _last)                    \
-	{                                                                      \
-		.size = sizeof(_struct) +                                      \
-			BUILD_BUG_ON_ZERO(sizeof(union fwctl_ucmd_buffer) <    \
-					  sizeof(_struct)),                    \
-		.min_size = offsetofend(_struct, _last),                       \
-		.ioctl_num = _ioctl,                                           \
-		.execute = _fn,                                                \
-		.trace = _trace,                                               \
-	}
-
 static const struct fwctl_ioctl_op fwctl_ioctl_ops[] = {
-	[FWCTL_CMD_INFO - FWCTL_CMD_BASE] =
-		FWCTL_IOCTL_OP(FWCTL_INFO, fwctl_cmd_info, fwctl_trace_info,
-			       struct fwctl_info, out_device_data),
-	[FWCTL_CMD_RPC - FWCTL_CMD_BASE] =
-		FWCTL_IOCTL_OP(FWCTL_RPC, fwctl_cmd_rpc, fwctl_trace_rpc,
-			       struct fwctl_rpc, out),
+	[FWCTL_CMD_INFO - FWCTL_CMD_BASE] = {
+		&fwctl_info_spec, fwctl_cmd_info, fwctl_trace_info
+	},
+	[FWCTL_CMD_RPC - FWCTL_CMD_BASE] = {
+		&fwctl_rpc_spec, fwctl_cmd_rpc, fwctl_trace_rpc
+	},
 };
 
-/* Read the command struct under the extensible-struct rules */
+static_assert(sizeof(union fwctl_ucmd_buffer) >= sizeof(struct fwctl_info));
+static_assert(sizeof(union fwctl_ucmd_buffer) >= sizeof(struct fwctl_rpc));
+
+/* Read the command struct and check it against the ioctl's specification */
 static int fwctl_ucmd_copy_in(const struct fwctl_ioctl_op *op,
 			      struct fwctl_ucmd *ucmd)
 {
+	const struct fwctl_ioctl_spec *spec = op->spec;
+	int ret;
+
 	if (get_user(ucmd->user_size, (u32 __user *)ucmd->ubuffer))
 		return -EFAULT;
-	if (ucmd->user_size < op->min_size)
+	if (ucmd->user_size < spec->min_size)
 		return -EINVAL;
 	/* Zero-fills a short struct; E2BIG for non-zero bytes past ours */
-	return copy_struct_from_user(ucmd->cmd, op->size, ucmd->ubuffer,
-				     ucmd->user_size);
+	ret = copy_struct_from_user(ucmd->cmd, spec->size, ucmd->ubuffer,
+				    ucmd->user_size);
+	if (ret)
+		return ret;
+	return fwctl_spec_validate(spec, ucmd->cmd);
+}
+
+/*
+ * With CONFIG_FWCTL_API_SPEC_CHECK, an errno that neither the ioctl's
+ * specification nor the driver's catalog lists is a bug in one of the
+ * three: say which ioctl and errno, once.
+ */
+static void fwctl_check_errno(struct fwctl_device *fwctl,
+			      const struct fwctl_ioctl_spec *spec, int ret)
+{
+	const int *errnos = NULL;
+	unsigned int nr_errnos = 0;
+
+	if (!IS_ENABLED(CONFIG_FWCTL_API_SPEC_CHECK) || ret >= 0)
+		return;
+	guard(rwsem_read)(&fwctl->registration_lock);
+	if (fwctl->ops) {
+		errnos = fwctl->ops->errnos;
+		nr_errnos = fwctl->ops->nr_errnos;
+	}
+	WARN_ONCE(!fwctl_spec_has_errno(spec, errnos, nr_errnos, -ret),
+		  "fwctl: %s returned errno %d, which its specification does not list\n",
+		  spec->name, -ret);
 }
 
 /**
@@ -319,12 +305,13 @@ VISIBLE_IF_KUNIT long fwctl_uctx_ioctl(struct fwctl_uctx *uctx,
 	if (idx >= ARRAY_SIZE(fwctl_ioctl_ops))
 		return -ENOTTY;
 	op = &fwctl_ioctl_ops[idx];
-	if (op->ioctl_num != cmd)
+	if (op->spec->cmd != cmd)
 		return -ENOTTY;
 
 	ret = fwctl_ucmd_copy_in(op, &ucmd);
 	if (!ret)
 		ret = op->execute(&ucmd);
+	fwctl_check_errno(uctx->fwctl, op->spec, ret);
 	op->trace(&ucmd, ret);
 	return ret;
 }
@@ -511,7 +498,13 @@ EXPORT_SYMBOL_NS_GPL(_fwctl_alloc_device, FWCTL);
  */
 int fwctl_register(struct fwctl_device *fwctl)
 {
-	return cdev_device_add(&fwctl->cdev, &fwctl->dev);
+	int ret;
+
+	ret = cdev_device_add(&fwctl->cdev, &fwctl->dev);
+	if (ret)
+		return ret;
+	fwctl->debugfs = fwctl_spec_debugfs_add_device(fwctl);
+	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(fwctl_register, FWCTL);
 
@@ -529,6 +522,7 @@ void fwctl_unregister(struct fwctl_device *fwctl)
 {
 	struct fwctl_uctx *uctx, *next;
 
+	debugfs_remove_recursive(fwctl->debugfs);
 	cdev_device_del(&fwctl->cdev, &fwctl->dev);
 
 	guard(rwsem_write)(&fwctl->registration_lock);
@@ -554,11 +548,13 @@ static int __init fwctl_init(void)
 		unregister_chrdev_region(fwctl_dev, FWCTL_MAX_DEVICES);
 		return ret;
 	}
+	fwctl_spec_debugfs_init();
 	return 0;
 }
 
 static void __exit fwctl_exit(void)
 {
+	fwctl_spec_debugfs_exit();
 	class_unregister(&fwctl_class);
 	unregister_chrdev_region(fwctl_dev, FWCTL_MAX_DEVICES);
 }

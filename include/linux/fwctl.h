@@ -14,8 +14,32 @@
 #include <linux/rwsem.h>
 #include <uapi/fwctl/fwctl.h>
 
+struct dentry;
 struct fwctl_device;
 struct fwctl_uctx;
+
+/**
+ * struct fwctl_cmd_spec - One entry of a driver's command catalog
+ * @id: The command's number in the device's RPC format
+ * @name: A short name for tools
+ * @min_scope: The lowest scope the driver accepts the command at
+ * @req_min: Shortest valid request, in bytes
+ * @req_max: Longest valid request, in bytes
+ * @resp_min: Shortest response, in bytes
+ * @resp_max: Longest response, in bytes
+ *
+ * Published under debugfs for each device, so tools can read what a device
+ * accepts without a driver-specific header.
+ */
+struct fwctl_cmd_spec {
+	u32 id;
+	const char *name;
+	enum fwctl_rpc_scope min_scope;
+	u32 req_min;
+	u32 req_max;
+	u32 resp_min;
+	u32 resp_max;
+};
 
 /**
  * struct fwctl_ops - What a driver provides to the fwctl core
@@ -30,6 +54,11 @@ struct fwctl_uctx;
  *	firmware resource that RPCs on this FD created.
  * @info: Optional. Returns device data for FWCTL_INFO in memory the core
  *	kfree()s, and its length in @length; or an ERR_PTR.
+ * @commands: Optional catalog of the commands the driver accepts
+ * @nr_commands: Number of @commands
+ * @errnos: Positive errnos @fw_rpc and @info may return beyond the core's
+ *	own, published with the catalog and used by the API checker
+ * @nr_errnos: Number of @errnos
  * @fw_rpc: Executes one RPC at @scope. @rpc_in holds @in_len bytes of the
  *	request and may be modified. On entry *@out_len is the size of the
  *	caller's response buffer; on success set it to the response length and
@@ -50,6 +79,10 @@ struct fwctl_ops {
 	void *(*info)(struct fwctl_uctx *uctx, size_t *length);
 	void *(*fw_rpc)(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 			void *rpc_in, size_t in_len, size_t *out_len);
+	const struct fwctl_cmd_spec *commands;
+	unsigned int nr_commands;
+	const int *errnos;
+	unsigned int nr_errnos;
 };
 
 /**
@@ -63,6 +96,7 @@ struct fwctl_ops {
  * @uctx_list: Every open &struct fwctl_uctx whose @close_uctx has not run
  * @ops: The driver's operations; NULL once the device is unregistered.
  *	Protected by @registration_lock.
+ * @debugfs: The device's debugfs directory, holding its command catalog
  *
  * Drivers embed this struct as the first member of their own device struct
  * and allocate it with fwctl_alloc_device(). Its memory is refcounted through
@@ -77,6 +111,7 @@ struct fwctl_device {
 	struct mutex uctx_list_lock;
 	struct list_head uctx_list;
 	const struct fwctl_ops *ops;
+	struct dentry *debugfs;
 };
 
 struct fwctl_device *_fwctl_alloc_device(struct device *parent,

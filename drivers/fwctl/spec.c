@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The fwctl ioctl API as data: one specification per ioctl that the
+ * dispatcher validates calls from, that debugfs exports for tools, and that
+ * the documentation and the conformance test are checked against.
+ */
+#include <linux/capability.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/stddef.h>
+#include <kunit/visibility.h>
+
+#include "fwctl_internal.h"
+
+#define FWCTL_FIELD(_struct, _member, _dir, _check, _doc, ...)                 \
+	{                                                                      \
+		.name = #_member,                                              \
+		.offset = offsetof(_struct, _member),                          \
+		.size = sizeof_field(_struct, _member),                        \
+		.dir = FWCTL_DIR_##_dir,                                       \
+		.check = FWCTL_CHECK_##_check,                                 \
+		.doc = _doc,                                                   \
+		__VA_ARGS__                                                    \
+	}
+
+#define FWCTL_ERRNO(_err, _meaning)                                            \
+	{ .err = _err, .name = #_err, .meaning = _meaning }
+
+/* Errnos every fwctl ioctl can return, from the dispatcher and the core */
+static const struct fwctl_errno_spec fwctl_common_errnos[] = {
+	FWCTL_ERRNO(ENOTTY, "The ioctl number is not a fwctl ioctl"),
+	FWCTL_ERRNO(EFAULT, "A user pointer could not be read or written"),
+	FWCTL_ERRNO(EINVAL, "size is below the first version of the struct"),
+	FWCTL_ERRNO(E2BIG, "Non-zero bytes past the struct this kernel knows"),
+	FWCTL_ERRNO(ENODEV, "The device was unplugged; the FD is orphaned"),
+	FWCTL_ERRNO(ENOMEM, "No memory for the request or the response"),
+	FWCTL_ERRNO(EIO, "The driver returned a malformed result"),
+};
+
+static const struct fwctl_field_spec fwctl_info_fields[] = {
+	FWCTL_FIELD(struct fwctl_info, size, IN, SIZE,
+		    "sizeof(struct fwctl_info)"),
+	FWCTL_FIELD(struct fwctl_info, flags, IN, ZERO, "Must be 0",
+		    .err = EOPNOTSUPP),
+	FWCTL_FIELD(struct fwctl_info, out_device_type, OUT, NONE,
+		    "enum fwctl_device_type of the device"),
+	FWCTL_FIELD(struct fwctl_info, device_data_len, INOUT, NONE,
+		    "Buffer length in, full device data length out"),
+	FWCTL_FIELD(struct fwctl_info, out_device_data, OUT, UPTR,
+		    "Device data buffer, zero-filled past the data",
+		    .err = EFAULT, .len_field = 3),
+};
+
+static const struct fwctl_errno_spec fwctl_info_errnos[] = {
+	FWCTL_ERRNO(EOPNOTSUPP, "flags is not 0"),
+};
+
+static const struct fwctl_field_spec fwctl_rpc_fields[] = {
+	FWCTL_FIELD(struct fwctl_rpc, size, IN, SIZE,
+		    "sizeof(struct fwctl_rpc)"),
+	FWCTL_FIELD(struct fwctl_rpc, scope, IN, ENUM,
+		    "enum fwctl_rpc_scope the caller claims",
+		    .err = EOPNOTSUPP, .max = FWCTL_RPC_DEBUG_WRITE_FULL),
+	FWCTL_FIELD(struct fwctl_rpc, in_len, IN, MAX, "Request length",
+		    .err = EMSGSIZE, .max = FWCTL_MAX_RPC_LEN),
+	FWCTL_FIELD(struct fwctl_rpc, out_len, INOUT, MAX,
+		    "Buffer length in, full response length out",
+		    .err = EMSGSIZE, .max = FWCTL_MAX_RPC_LEN),
+	FWCTL_FIELD(struct fwctl_rpc, in, IN, UPTR, "Request buffer",
+		    .err = EFAULT, .len_field = 2),
+	FWCTL_FIELD(struct fwctl_rpc, out, OUT, UPTR,
+		    "Response buffer, written up to the response length",
+		    .err = EFAULT, .len_field = 3),
+};
+
+static const struct fwctl_errno_spec fwctl_rpc_errnos[] = {
+	FWCTL_ERRNO(EOPNOTSUPP, "scope is not a known enum fwctl_rpc_scope"),
+	FWCTL_ERRNO(EMSGSIZE, "in_len or out_len is above 2 MiB"),
+	FWCTL_ERRNO(EPERM, "The scope needs a capability the caller lacks"),
+};
+
+/* The capability each scope needs, indexed by scope; 0 for none */
+static const u8 fwctl_rpc_scope_caps[] = {
+	[FWCTL_RPC_CONFIGURATION] = 0,
+	[FWCTL_RPC_DEBUG_READ_ONLY] = 0,
+	[FWCTL_RPC_DEBUG_WRITE] = 0,
+	[FWCTL_RPC_DEBUG_WRITE_FULL] = CAP_SYS_RAWIO,
+};
+
+/* Fields cover their struct with no gap: a new field must be listed too */
+static_assert(offsetofend(struct fwctl_info, out_device_data) ==
+	      sizeof(struct fwctl_info));
+static_assert(offsetofend(struct fwctl_rpc, out) == sizeof(struct fwctl_rpc));
+static_assert(ARRAY_SIZE(fwctl_rpc_scope_caps) ==
+	      FWCTL_RPC_DEBUG_WRITE_FULL + 1);
+
+const struct fwctl_ioctl_spec fwctl_info_spec = {
+	.name = "FWCTL_INFO",
+	.cmd = FWCTL_INFO,
+	.struct_name = "fwctl_info",
+	.size = sizeof(struct fwctl_info),
+	.min_size = offsetofend(struct fwctl_info, out_device_data),
+	.version = 1,
+	.fields = fwctl_info_fields,
+	.nr_fields = ARRAY_SIZE(fwctl_info_fields),
+	.errnos = fwctl_info_errnos,
+	.nr_errnos = ARRAY_SIZE(fwctl_info_errnos),
+	.effects = "none: reads the device type and the driver's device data",
+};
+EXPORT_SYMBOL_IF_KUNIT(fwctl_info_spec);
+
+const struct fwctl_ioctl_spec fwctl_rpc_spec = {
+	.name = "FWCTL_RPC",
+	.cmd = FWCTL_RPC,
+	.struct_name = "fwctl_rpc",
+	.size = sizeof(struct fwctl_rpc),
+	.min_size = offsetofend(struct fwctl_rpc, out),
+	.version = 1,
+	.fields = fwctl_rpc_fields,
+	.nr_fields = ARRAY_SIZE(fwctl_rpc_fields),
+	.errnos = fwctl_rpc_errnos,
+	.nr_errnos = ARRAY_SIZE(fwctl_rpc_errnos),
+	.scope_field = 1,
+	.scope_caps = fwctl_rpc_scope_caps,
+	.effects = "runs a firmware RPC; scope >= DEBUG_WRITE taints (TAINT_FWCTL)",
+};
+EXPORT_SYMBOL_IF_KUNIT(fwctl_rpc_spec);
+
+static u64 fwctl_field_value(const struct fwctl_field_spec *field,
+			     const void *cmd)
+{
+	const void *p = cmd + field->offset;
+
+	return field->size == sizeof(u64) ? *(const u64 *)p : *(const u32 *)p;
+}
+
+/**
+ * fwctl_spec_validate - Check a command struct against its specification
+ * @spec: The ioctl's specification
+ * @cmd: The struct, copied in and zero-extended to @spec->size
+ *
+ * Checks, in field order, every constraint the specification gives a field,
+ * and the capability the scope field asks for. User pointers are checked
+ * where they are used, by the copies.
+ *
+ * Return: 0 or the errno the specification gives the first broken rule.
+ */
+int fwctl_spec_validate(const struct fwctl_ioctl_spec *spec, const void *cmd)
+{
+	const struct fwctl_field_spec *field;
+	unsigned int i;
+	u64 val;
+
+	for (i = 0; i != spec->nr_fields; i++) {
+		field = &spec->fields[i];
+		val = fwctl_field_value(field, cmd);
+		switch (field->check) {
+		case FWCTL_CHECK_ZERO:
+			if (val)
+				return -field->err;
+			break;
+		case FWCTL_CHECK_ENUM:
+		case FWCTL_CHECK_MAX:
+			if (val > field->max)
+				return -field->err;
+			break;
+		default:
+			break;
+		}
+		if (spec->scope_caps && i == spec->scope_field &&
+		    spec->scope_caps[val] && !capable(spec->scope_caps[val]))
+			return -EPERM;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(fwctl_spec_validate);
+
+/**
+ * fwctl_spec_errno - Look up an errno an ioctl may return
+ * @spec: The ioctl's specification
+ * @err: A positive errno
+ *
+ * Return: its entry, or NULL if the ioctl does not list it.
+ */
+const struct fwctl_errno_spec *
+fwctl_spec_errno(const struct fwctl_ioctl_spec *spec, int err)
+{
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(fwctl_common_errnos); i++)
+		if (fwctl_common_errnos[i].err == err)
+			return &fwctl_common_errnos[i];
+	for (i = 0; i != spec->nr_errnos; i++)
+		if (spec->errnos[i].err == err)
+			return &spec->errnos[i];
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(fwctl_spec_errno);
+
+/**
+ * fwctl_spec_has_errno - Whether an ioctl may return an errno
+ * @spec: The ioctl's specification
+ * @errnos: Extra errnos the driver declared, or NULL
+ * @nr_errnos: Number of @errnos
+ * @err: A positive errno
+ *
+ * Return: true if @spec or the driver lists @err.
+ */
+bool fwctl_spec_has_errno(const struct fwctl_ioctl_spec *spec,
+			  const int *errnos, unsigned int nr_errnos, int err)
+{
+	unsigned int i;
+
+	if (fwctl_spec_errno(spec, err))
+		return true;
+	for (i = 0; i != nr_errnos; i++)
+		if (errnos[i] == err)
+			return true;
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(fwctl_spec_has_errno);
+
+static const char *const fwctl_dir_names[] = {
+	[FWCTL_DIR_IN] = "in",
+	[FWCTL_DIR_OUT] = "out",
+	[FWCTL_DIR_INOUT] = "inout",
+};
+
+static const char *const fwctl_check_names[] = {
+	[FWCTL_CHECK_NONE] = "none",
+	[FWCTL_CHECK_SIZE] = "size",
+	[FWCTL_CHECK_ZERO] = "zero",
+	[FWCTL_CHECK_ENUM] = "enum",
+	[FWCTL_CHECK_MAX] = "max",
+	[FWCTL_CHECK_UPTR] = "uptr",
+};
+
+static void fwctl_show_errnos(struct seq_file *m,
+			      const struct fwctl_errno_spec *errnos,
+			      unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i != nr; i++)
+		seq_printf(m, "errno name=%s value=%d doc=\"%s\"\n",
+			   errnos[i].name, errnos[i].err, errnos[i].meaning);
+}
+
+/* The export format is described in Documentation/userspace-api/fwctl */
+static int fwctl_spec_show(struct seq_file *m, void *unused)
+{
+	const struct fwctl_ioctl_spec *spec = m->private;
+	const struct fwctl_field_spec *field;
+	unsigned int i;
+
+	seq_printf(m, "ioctl name=%s nr=0x%x struct=%s size=%u min_size=%u version=%u\n",
+		   spec->name, spec->cmd, spec->struct_name, spec->size,
+		   spec->min_size, spec->version);
+	for (i = 0; i != spec->nr_fields; i++) {
+		field = &spec->fields[i];
+		seq_printf(m, "field name=%s offset=%u size=%u dir=%s check=%s",
+			   field->name, field->offset, field->size,
+			   fwctl_dir_names[field->dir],
+			   fwctl_check_names[field->check]);
+		if (field->check == FWCTL_CHECK_ENUM ||
+		    field->check == FWCTL_CHECK_MAX)
+			seq_printf(m, " max=%llu", field->max);
+		if (field->check == FWCTL_CHECK_UPTR)
+			seq_printf(m, " len=%s",
+				   spec->fields[field->len_field].name);
+		if (field->err)
+			seq_printf(m, " errno=%s",
+				   fwctl_spec_errno(spec, field->err)->name);
+		seq_printf(m, " doc=\"%s\"\n", field->doc);
+	}
+	for (i = 0; spec->scope_caps && i <= FWCTL_RPC_DEBUG_WRITE_FULL; i++)
+		if (spec->scope_caps[i])
+			seq_printf(m, "capability field=%s value=%u cap=%u errno=EPERM\n",
+				   spec->fields[spec->scope_field].name, i,
+				   spec->scope_caps[i]);
+	fwctl_show_errnos(m, fwctl_common_errnos,
+			  ARRAY_SIZE(fwctl_common_errnos));
+	fwctl_show_errnos(m, spec->errnos, spec->nr_errnos);
+	seq_printf(m, "effects doc=\"%s\"\n", spec->effects);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(fwctl_spec);
+
+/* A driver's command catalog, for one device */
+static int fwctl_commands_show(struct seq_file *m, void *unused)
+{
+	const struct fwctl_ops *ops = m->private;
+	const struct fwctl_cmd_spec *c;
+	unsigned int i;
+
+	for (i = 0; i != ops->nr_errnos; i++)
+		seq_printf(m, "errno value=%d\n", ops->errnos[i]);
+	for (i = 0; i != ops->nr_commands; i++) {
+		c = &ops->commands[i];
+		seq_printf(m, "command id=%u name=%s min_scope=%u req_min=%u req_max=%u resp_min=%u resp_max=%u\n",
+			   c->id, c->name, c->min_scope, c->req_min, c->req_max,
+			   c->resp_min, c->resp_max);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(fwctl_commands);
+
+static struct dentry *fwctl_debugfs_root;
+
+/**
+ * fwctl_spec_debugfs_init - Export the specifications under debugfs
+ *
+ * Creates <debugfs>/fwctl/api/FWCTL_INFO and FWCTL_RPC.
+ */
+void fwctl_spec_debugfs_init(void)
+{
+	struct dentry *api;
+
+	fwctl_debugfs_root = debugfs_create_dir("fwctl", NULL);
+	api = debugfs_create_dir("api", fwctl_debugfs_root);
+	debugfs_create_file(fwctl_info_spec.name, 0444, api,
+			    (void *)&fwctl_info_spec, &fwctl_spec_fops);
+	debugfs_create_file(fwctl_rpc_spec.name, 0444, api,
+			    (void *)&fwctl_rpc_spec, &fwctl_spec_fops);
+}
+
+void fwctl_spec_debugfs_exit(void)
+{
+	debugfs_remove_recursive(fwctl_debugfs_root);
+}
+
+/**
+ * fwctl_spec_debugfs_add_device - Export a device's command catalog
+ * @fwctl: The registered device
+ *
+ * Creates <debugfs>/fwctl/fwctlN/commands when the driver has a catalog.
+ *
+ * Return: the device's directory, for fwctl_spec_debugfs_remove_device().
+ */
+struct dentry *fwctl_spec_debugfs_add_device(struct fwctl_device *fwctl)
+{
+	struct dentry *dir;
+
+	if (!fwctl->ops->nr_commands && !fwctl->ops->nr_errnos)
+		return NULL;
+	dir = debugfs_create_dir(dev_name(&fwctl->dev), fwctl_debugfs_root);
+	debugfs_create_file("commands", 0444, dir, (void *)fwctl->ops,
+			    &fwctl_commands_fops);
+	return dir;
+}
