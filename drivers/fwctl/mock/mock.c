@@ -286,34 +286,69 @@ static void *mock_cmd_sleep(struct mock_rpc *rpc)
 	return mock_rsp_inline(rpc, FWCTL_MOCK_STATUS_OK, usecs);
 }
 
-#define MOCK_ANY_LEN (-1)
+#define MOCK_HDR ((u32)sizeof(struct fwctl_mock_cmd))
+#define MOCK_RSP ((u32)sizeof(struct fwctl_mock_rsp))
+#define MOCK_MAX SZ_2M
 
-struct mock_cmd_desc {
-	enum fwctl_rpc_scope min_scope;
-	/* Exact payload length the command takes, or MOCK_ANY_LEN */
-	int payload_len;
-	void *(*exec)(struct mock_rpc *rpc);
+#define MOCK_CMD(_op, _name, _scope, _req_min, _req_max, _resp_min, _resp_max) \
+	[FWCTL_MOCK_OP_##_op - 1] = {                                          \
+		.id = FWCTL_MOCK_OP_##_op,                                     \
+		.name = _name,                                                 \
+		.min_scope = FWCTL_RPC_##_scope,                               \
+		.req_min = _req_min,                                           \
+		.req_max = _req_max,                                           \
+		.resp_min = _resp_min,                                         \
+		.resp_max = _resp_max,                                         \
+	}
+
+/*
+ * The command catalog: the scope and request lengths the driver enforces,
+ * published through the fwctl core for tools. Indexed by opcode - 1.
+ */
+static const struct fwctl_cmd_spec mock_catalog[] = {
+	MOCK_CMD(QUERY, "query", CONFIGURATION, MOCK_HDR, MOCK_HDR,
+		 MOCK_RSP + sizeof(struct fwctl_mock_query),
+		 MOCK_RSP + sizeof(struct fwctl_mock_query)),
+	MOCK_CMD(ECHO, "echo", CONFIGURATION, MOCK_HDR, MOCK_MAX, MOCK_HDR,
+		 MOCK_MAX),
+	MOCK_CMD(SUM, "sum", CONFIGURATION, MOCK_HDR, MOCK_MAX, MOCK_RSP,
+		 MOCK_RSP),
+	MOCK_CMD(OBJ_CREATE, "obj_create", CONFIGURATION, MOCK_HDR, MOCK_HDR,
+		 MOCK_RSP, MOCK_RSP),
+	MOCK_CMD(OBJ_DESTROY, "obj_destroy", CONFIGURATION, MOCK_HDR, MOCK_HDR,
+		 MOCK_RSP, MOCK_RSP),
+	MOCK_CMD(READ_LOG, "read_log", DEBUG_READ_ONLY, MOCK_HDR, MOCK_HDR,
+		 MOCK_RSP, MOCK_MAX),
+	MOCK_CMD(READ_REG, "read_reg", DEBUG_READ_ONLY, MOCK_HDR, MOCK_HDR,
+		 MOCK_RSP, MOCK_RSP),
+	MOCK_CMD(WRITE_REG, "write_reg", DEBUG_WRITE, MOCK_HDR + sizeof(u64),
+		 MOCK_HDR + sizeof(u64), MOCK_RSP, MOCK_RSP),
+	MOCK_CMD(POKE, "poke", DEBUG_WRITE_FULL, MOCK_HDR, MOCK_MAX, MOCK_RSP,
+		 MOCK_RSP),
+	MOCK_CMD(SLEEP, "sleep", CONFIGURATION, MOCK_HDR, MOCK_HDR, MOCK_RSP,
+		 MOCK_RSP),
 };
 
-static const struct mock_cmd_desc mock_cmds[FWCTL_MOCK_OP_LAST + 1] = {
-	[FWCTL_MOCK_OP_QUERY] = { FWCTL_RPC_CONFIGURATION, 0, mock_cmd_query },
-	[FWCTL_MOCK_OP_ECHO] = { FWCTL_RPC_CONFIGURATION, MOCK_ANY_LEN,
-				 mock_cmd_echo },
-	[FWCTL_MOCK_OP_SUM] = { FWCTL_RPC_CONFIGURATION, MOCK_ANY_LEN,
-				mock_cmd_sum },
-	[FWCTL_MOCK_OP_OBJ_CREATE] = { FWCTL_RPC_CONFIGURATION, 0,
-				       mock_cmd_obj_create },
-	[FWCTL_MOCK_OP_OBJ_DESTROY] = { FWCTL_RPC_CONFIGURATION, 0,
-					mock_cmd_obj_destroy },
-	[FWCTL_MOCK_OP_READ_LOG] = { FWCTL_RPC_DEBUG_READ_ONLY, 0,
-				     mock_cmd_read_log },
-	[FWCTL_MOCK_OP_READ_REG] = { FWCTL_RPC_DEBUG_READ_ONLY, 0,
-				     mock_cmd_read_reg },
-	[FWCTL_MOCK_OP_WRITE_REG] = { FWCTL_RPC_DEBUG_WRITE, sizeof(u64),
-				      mock_cmd_write_reg },
-	[FWCTL_MOCK_OP_POKE] = { FWCTL_RPC_DEBUG_WRITE_FULL, MOCK_ANY_LEN,
-				 mock_cmd_poke },
-	[FWCTL_MOCK_OP_SLEEP] = { FWCTL_RPC_CONFIGURATION, 0, mock_cmd_sleep },
+static_assert(ARRAY_SIZE(mock_catalog) == FWCTL_MOCK_OP_LAST);
+
+static void *(*const mock_exec[])(struct mock_rpc *rpc) = {
+	[FWCTL_MOCK_OP_QUERY - 1] = mock_cmd_query,
+	[FWCTL_MOCK_OP_ECHO - 1] = mock_cmd_echo,
+	[FWCTL_MOCK_OP_SUM - 1] = mock_cmd_sum,
+	[FWCTL_MOCK_OP_OBJ_CREATE - 1] = mock_cmd_obj_create,
+	[FWCTL_MOCK_OP_OBJ_DESTROY - 1] = mock_cmd_obj_destroy,
+	[FWCTL_MOCK_OP_READ_LOG - 1] = mock_cmd_read_log,
+	[FWCTL_MOCK_OP_READ_REG - 1] = mock_cmd_read_reg,
+	[FWCTL_MOCK_OP_WRITE_REG - 1] = mock_cmd_write_reg,
+	[FWCTL_MOCK_OP_POKE - 1] = mock_cmd_poke,
+	[FWCTL_MOCK_OP_SLEEP - 1] = mock_cmd_sleep,
+};
+
+static_assert(ARRAY_SIZE(mock_exec) == ARRAY_SIZE(mock_catalog));
+
+/* Errnos the mock returns beyond the core's, for the catalog */
+static const int mock_errnos[] = {
+	EINVAL, EOPNOTSUPP, EBADMSG, ENOSPC, ETIMEDOUT, ENOMEM,
 };
 
 /* Break the driver API the way fwctl_mock.h says, or return NULL to behave */
@@ -360,7 +395,7 @@ static void *mock_fw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 			 void *rpc_in, size_t in_len, size_t *out_len)
 {
 	struct fwctl_mock_cmd *cmd = rpc_in;
-	const struct mock_cmd_desc *desc;
+	const struct fwctl_cmd_spec *spec;
 	struct mock_rpc rpc = {
 		.mock = container_of(uctx->fwctl, struct mock_fwctl, fwctl),
 		.mu = container_of(uctx, struct mock_uctx, uctx),
@@ -374,17 +409,16 @@ static void *mock_fw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 		return mock_rpc_misbehave(rpc.mock, rpc_in, in_len, out_len);
 	if (in_len < sizeof(*cmd) || cmd->flags || cmd->__reserved)
 		return ERR_PTR(-EINVAL);
-	if (cmd->opcode >= ARRAY_SIZE(mock_cmds) || !mock_cmds[cmd->opcode].exec)
+	if (!cmd->opcode || cmd->opcode > ARRAY_SIZE(mock_catalog))
 		return ERR_PTR(-EOPNOTSUPP);
-	desc = &mock_cmds[cmd->opcode];
-	if (scope < desc->min_scope)
+	spec = &mock_catalog[cmd->opcode - 1];
+	if (scope < spec->min_scope)
 		return ERR_PTR(-EBADMSG);
-	if (desc->payload_len != MOCK_ANY_LEN &&
-	    rpc.payload_len != desc->payload_len)
+	if (in_len < spec->req_min || in_len > spec->req_max)
 		return ERR_PTR(-EINVAL);
 	if (mock_should_fail())
 		return ERR_PTR(-ETIMEDOUT);
-	return desc->exec(&rpc);
+	return mock_exec[cmd->opcode - 1](&rpc);
 }
 
 static int mock_open_uctx(struct fwctl_uctx *uctx)
@@ -448,6 +482,10 @@ static const struct fwctl_ops mock_ops = {
 	.close_uctx = mock_close_uctx,
 	.info = mock_info,
 	.fw_rpc = mock_fw_rpc,
+	.commands = mock_catalog,
+	.nr_commands = ARRAY_SIZE(mock_catalog),
+	.errnos = mock_errnos,
+	.nr_errnos = ARRAY_SIZE(mock_errnos),
 };
 
 static int mock_probe(struct platform_device *pdev)
