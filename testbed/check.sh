@@ -34,6 +34,7 @@ count_guest() { # PHASE LOG TAINT_BITS
 	local sum=$FWCTL_CACHE/guest-$1/summary pass fail skip
 	rm -f "$sum"
 	python3 "$TESTBED_DIR/parse.py" --phase "$1" --expected-taint "$3" \
+		--uapi "$TESTBED_DIR/../include/uapi/fwctl/fwctl.h" \
 		--summary "$sum" "$2" || true
 	if [[ -f $sum ]]; then
 		read -r pass fail skip <"$sum"

@@ -76,6 +76,15 @@ fi
 
 load fwctl
 
+# The API specification as this kernel exports it: the host checks it
+# against the uAPI header's documentation.
+for s in /sys/kernel/debug/fwctl/api/*; do
+	[ -f "$s" ] || continue
+	mark "spec begin $(basename "$s")"
+	cat "$s"
+	mark "spec end"
+done
+
 # KUnit: the suite runs inside insmod and prints KTAP on the console.
 if [ -f /lib/testbed/fwctl_kunit.ko ]; then
 	mark "kunit begin"

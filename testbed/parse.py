@@ -228,6 +228,55 @@ def count_kselftest(prog, body, res):
                 [f"only {seen} of {planned} results"] + body[-20:])
 
 
+def uapi_docs(path):
+    """Errno names of the DOC block and the @fields of each struct's kernel-doc."""
+    with open(path) as f:
+        text = f.read()
+    errnos = set()
+    doc = re.search(r"DOC: General ioctl format(.*?)\*/", text, re.S)
+    if doc:
+        errnos = set(re.findall(r"^ \* (E[A-Z0-9]+)$", doc.group(1), re.M))
+    fields = {}
+    for m in re.finditer(r"/\*\*\n \* struct (\w+) - (.*?)\*/", text, re.S):
+        fields[m.group(1)] = set(re.findall(r"^ \* @(\w+):", m.group(2), re.M))
+    return errnos, fields
+
+
+def check_spec(lines, marks, res, uapi):
+    """The exported specification against the uAPI header's documentation."""
+    doc_errnos, doc_fields = uapi_docs(uapi)
+    spec_errnos = set()
+    seen = 0
+    for k, (i, text) in enumerate(marks):
+        m = re.match(r"spec begin (\S+)", text)
+        if not m:
+            continue
+        seen += 1
+        end = next((j for j, t in marks[k + 1:] if t == "spec end"), len(lines))
+        body = [strip_ts(x) for x in lines[i + 1:end]]
+        struct = None
+        fields = set()
+        for rec in body:
+            kv = dict(re.findall(r'(\w+)=("[^"]*"|\S+)', rec))
+            if rec.startswith("ioctl "):
+                struct = kv.get("struct")
+            elif rec.startswith("field "):
+                fields.add(kv.get("name"))
+            elif rec.startswith("errno "):
+                spec_errnos.add(kv.get("name"))
+        want = doc_fields.get(struct, set())
+        ok = struct is not None and fields == want
+        res.add("spec", f"{m.group(1)}: fields match the kernel-doc of struct {struct}",
+                "pass" if ok else "fail",
+                [] if ok else [f"spec: {sorted(fields)}", f"docs: {sorted(want)}"])
+    if not seen:
+        return
+    ok = spec_errnos == doc_errnos
+    res.add("spec", "errnos match the uAPI DOC block", "pass" if ok else "fail",
+            [] if ok else [f"only in the spec: {sorted(spec_errnos - doc_errnos)}",
+                           f"only in the docs: {sorted(doc_errnos - spec_errnos)}"])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("log")
@@ -235,6 +284,7 @@ def main():
     ap.add_argument("--expected-taint", default="",
                     help="comma-separated taint bits that may be set")
     ap.add_argument("--summary", help="write 'PASS FAIL SKIP' to this file")
+    ap.add_argument("--uapi", help="uAPI header to check the exported spec against")
     ap.add_argument("-v", "--verbose", action="store_true", help="list passing tests too")
     args = ap.parse_args()
 
@@ -242,6 +292,10 @@ def main():
         lines = [x.rstrip("\r\n").replace("\r", "") for x in f]
     expected = [int(b) for b in args.expected_taint.split(",") if b.strip()]
     res = parse(lines, expected)
+    if args.uapi:
+        marks = [(i, x[x.find(MARK) + len(MARK):].strip())
+                 for i, x in enumerate(lines) if MARK in x]
+        check_spec(lines, marks, res, args.uapi)
 
     groups = []
     for g, _, _, _ in res.rows:

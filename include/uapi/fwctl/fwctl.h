@@ -24,7 +24,9 @@
  * - the kernel writes back at most ``size`` bytes.
  *
  * Each ioctl fails with one of these errno values, and no other meaning is
- * given to them by the core:
+ * given to them by the core. The kernel publishes the same table, with the
+ * rule behind each errno, under <debugfs>/fwctl/api/; a test keeps the two
+ * in agreement:
  *
  * ENOTTY
  *	The ioctl number is not a fwctl ioctl.
@@ -49,6 +51,9 @@
  *	The caller lacks the capability the requested scope needs.
  * EFAULT
  *	A user pointer could not be read or written.
+ * EIO
+ *	The driver returned a malformed result, a bug the kernel logs. The
+ *	request may have reached the firmware.
  *
  * Drivers may return further errno values from their RPC handler; each
  * driver documents its own.
