@@ -52,7 +52,7 @@ figures() {
 	for kind in debug stock; do
 		log=$LOGDIR/console-$kind.log
 		[[ -f $log ]] || continue
-		grep -E '^# (fail_nth|fuzz|stress):' "$log" | sed "s/^# /$kind: /"
+		grep -E '^# ((fail_nth|fuzz|stress):|spec: constraints=)' "$log" | sed "s/^# /$kind: /"
 	done >"$LOGDIR/figures.txt" || true
 	if [[ -s $LOGDIR/figures.txt ]]; then
 		echo "figures (also in $LOGDIR/figures.txt):"
