@@ -41,4 +41,13 @@ step fwctl mock fwctl0 poke 0x10 deadbeef
 echo
 echo "# Kernel taint after:"
 tainted_bit19
-step sh -c 'dmesg | grep "taints the kernel"'
+step sh -c 'dmesg | grep -E "taints the kernel|type=1340"'
+
+# Every open, ioctl and close is a trace event.
+ev=/sys/kernel/tracing/events/fwctl
+if [ -d "$ev" ]; then
+	echo 1 >"$ev/enable"
+	step fwctl mock fwctl0 read-reg 3
+	echo 0 >"$ev/enable"
+	step sh -c 'grep fwctl_ /sys/kernel/tracing/trace'
+fi
