@@ -22,62 +22,6 @@
 #define UNPLUG_FIRST_ID 500
 #define ADD_REMOVE_FIRST_ID 900
 
-#define NOBODY 65534
-
-struct fwctl_base {
-	struct mock_inst inst;
-	int fd;
-	__u64 objects;
-	__u64 uctxs;
-	bool removed;
-};
-
-static void base_setup(struct __test_metadata *_metadata,
-		       struct fwctl_base *base)
-{
-	char why[256];
-	int err;
-
-	base->fd = -1;
-	if (geteuid())
-		SKIP(return, "the fwctl selftests must run as root");
-	if (!mock_available(why, sizeof(why)))
-		SKIP(return, "%s", why);
-	ASSERT_OK(mock_counter("objects", &base->objects));
-	ASSERT_OK(mock_counter("uctxs", &base->uctxs));
-	ASSERT_OK(mock_inst_add(&base->inst, FIXTURE_FIRST_ID));
-	base->fd = open(base->inst.node, O_RDWR);
-	if (base->fd < 0) {
-		err = errno;
-		mock_inst_remove(&base->inst);
-		errno = err;
-	}
-	ASSERT_OK(base->fd < 0 ? -1 : 0);
-}
-
-static void base_teardown(struct __test_metadata *_metadata,
-			  struct fwctl_base *base)
-{
-	__u64 val = ULLONG_MAX;
-
-	if (base->fd >= 0)
-		EXPECT_OK(close(base->fd));
-	/* Everything the test opened and created must be gone again */
-	EXPECT_OK(mock_counter("objects", &val));
-	EXPECT_EQ(base->objects, val);
-	EXPECT_OK(mock_counter("uctxs", &val));
-	EXPECT_EQ(base->uctxs, val);
-	if (!base->removed)
-		EXPECT_OK(mock_inst_remove(&base->inst));
-}
-
-#define test_counter(name, expected)                             \
-	({                                                       \
-		__u64 __val = ULLONG_MAX;                        \
-		ASSERT_OK(mock_counter(name, &__val));           \
-		ASSERT_EQ(expected, __val);                      \
-	})
-
 static bool fwctl_tainted(struct __test_metadata *_metadata)
 {
 	unsigned long long tainted = 0;
@@ -128,17 +72,6 @@ static __u8 *map_guarded(size_t page)
 	return buf;
 }
 
-static bool all_bytes(const void *buf, int c, size_t len)
-{
-	const __u8 *p = buf;
-	size_t i;
-
-	for (i = 0; i != len; i++)
-		if (p[i] != (__u8)c)
-			return false;
-	return true;
-}
-
 static bool log_matches(const __u8 *buf, __u64 first, size_t len)
 {
 	size_t i;
@@ -156,12 +89,12 @@ FIXTURE(fwctl)
 
 FIXTURE_SETUP(fwctl)
 {
-	base_setup(_metadata, &self->base);
+	fwctl_base_setup(_metadata, &self->base, FIXTURE_FIRST_ID, 0);
 }
 
 FIXTURE_TEARDOWN(fwctl)
 {
-	base_teardown(_metadata, &self->base);
+	fwctl_base_teardown(_metadata, &self->base);
 }
 
 /*
@@ -225,8 +158,7 @@ TEST_F(fwctl, taint)
 	ASSERT_OK(close(fd2));
 
 	/* One line per FD, on the fwctl device, naming comm and pid */
-	ASSERT_OK(read_file("/proc/self/comm", comm, sizeof(comm)));
-	comm[strcspn(comm, "\n")] = 0;
+	ASSERT_OK(read_comm(comm, sizeof(comm)));
 	snprintf(needle, sizeof(needle),
 		 "%s: %s[%d]: RPC at scope DEBUG_WRITE taints the kernel",
 		 self->base.inst.name, comm, getpid());
@@ -1424,12 +1356,12 @@ FIXTURE_VARIANT(fwctl_scope)
 
 FIXTURE_SETUP(fwctl_scope)
 {
-	base_setup(_metadata, &self->base);
+	fwctl_base_setup(_metadata, &self->base, FIXTURE_FIRST_ID, 0);
 }
 
 FIXTURE_TEARDOWN(fwctl_scope)
 {
-	base_teardown(_metadata, &self->base);
+	fwctl_base_teardown(_metadata, &self->base);
 }
 
 FIXTURE_VARIANT_ADD(fwctl_scope, query)
@@ -1562,12 +1494,12 @@ FIXTURE_VARIANT(fwctl_threads)
 
 FIXTURE_SETUP(fwctl_threads)
 {
-	base_setup(_metadata, &self->base);
+	fwctl_base_setup(_metadata, &self->base, FIXTURE_FIRST_ID, 0);
 }
 
 FIXTURE_TEARDOWN(fwctl_threads)
 {
-	base_teardown(_metadata, &self->base);
+	fwctl_base_teardown(_metadata, &self->base);
 }
 
 FIXTURE_VARIANT_ADD(fwctl_threads, shared_fd)

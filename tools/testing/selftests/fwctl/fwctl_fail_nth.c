@@ -54,16 +54,6 @@
 #define NTH_LOG_LEN 256
 #define NTH_BUF_LEN 512
 
-struct fault_knob {
-	char path[128];
-	char old[32];
-};
-
-struct fault_knobs {
-	struct fault_knob knob[NTH_MAX_KNOBS];
-	unsigned int nr;
-};
-
 /* One FWCTL_RPC sweep: a mock command at a scope */
 struct rpc_case {
 	const char *name;
@@ -114,25 +104,6 @@ struct nth_state {
 };
 
 /* Generic helpers */
-
-static int write_str(const char *path, const char *val)
-{
-	size_t len = strlen(val);
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, len);
-	if (n < 0 || (size_t)n != len) {
-		int err = n < 0 ? errno : EIO;
-
-		close(fd);
-		return fail_errno(err);
-	}
-	return close(fd);
-}
 
 static const struct {
 	int err;
@@ -189,148 +160,6 @@ static bool errno_in(const int *list, int err)
 		if (*list == err)
 			return true;
 	return false;
-}
-
-/* Fault attribute setup */
-
-/*
- * Set debugfs file @dir/@name to @val, or only remember it if @val is NULL,
- * so that knobs_restore() can put the old value back.
- */
-static int knob_set(struct fault_knobs *k, const char *dir, const char *name,
-		    const char *val)
-{
-	struct fault_knob *knob;
-
-	if (k->nr == NTH_MAX_KNOBS)
-		return fail_errno(ENOSPC);
-	knob = &k->knob[k->nr];
-	snprintf(knob->path, sizeof(knob->path), "%s/%s/%s", DEBUGFS_ROOT, dir,
-		 name);
-	if (read_file(knob->path, knob->old, sizeof(knob->old)))
-		return -1;
-	knob->old[strcspn(knob->old, "\n")] = 0;
-	if (val && write_str(knob->path, val))
-		return -1;
-	k->nr++;
-	return 0;
-}
-
-static int knob_set_if_present(struct fault_knobs *k, const char *dir,
-			       const char *name, const char *val)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "%s/%s/%s", DEBUGFS_ROOT, dir, name);
-	if (!path_exists(path))
-		return 0;
-	return knob_set(k, dir, name, val);
-}
-
-/* Returns how many settings could not be restored */
-static unsigned int knobs_restore(struct fault_knobs *k)
-{
-	unsigned int failed = 0;
-
-	while (k->nr) {
-		k->nr--;
-		if (write_str(k->knob[k->nr].path, k->knob[k->nr].old))
-			failed++;
-	}
-	return failed;
-}
-
-/*
- * Let fail-nth fail every GFP_KERNEL slab allocation, and quieten every
- * fault attribute: an injected failure must not print a stack trace, which
- * the test bed would take for a kernel problem. fail_page_alloc keeps its
- * min-order (1 by default): failing order-0 pages would fail the page faults
- * of user copies, an EFAULT that is not fwctl's doing.
- */
-static int knobs_setup(struct fault_knobs *k)
-{
-	struct dirent *de;
-	DIR *dir;
-	int err;
-
-	k->nr = 0;
-	if (knob_set(k, "failslab", "ignore-gfp-wait", "N") ||
-	    knob_set_if_present(k, "failslab", "cache-filter", "N") ||
-	    knob_set_if_present(k, "fail_page_alloc", "ignore-gfp-wait", "N") ||
-	    knob_set_if_present(k, "fail_page_alloc", "ignore-gfp-highmem", "N"))
-		goto err;
-
-	dir = opendir(DEBUGFS_ROOT);
-	if (!dir)
-		goto err;
-	while ((de = readdir(dir))) {
-		if (strncmp(de->d_name, "fail", 4) ||
-		    strlen(de->d_name) > 64)
-			continue;
-		/* A failure through fail-nth counts down "times" too */
-		if (knob_set_if_present(k, de->d_name, "verbose", "0") ||
-		    knob_set_if_present(k, de->d_name, "times", NULL)) {
-			err = errno;
-			closedir(dir);
-			errno = err;
-			goto err;
-		}
-	}
-	closedir(dir);
-	return 0;
-
-err:
-	err = errno;
-	knobs_restore(k);
-	return fail_errno(err);
-}
-
-/* fail-nth of the calling thread */
-
-static int nth_open(void)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth",
-		 (long)syscall(SYS_gettid));
-	return open(path, O_RDWR | O_CLOEXEC);
-}
-
-/* Make the @n-th fault point this thread reaches from now on fail */
-static int nth_arm(int fd, unsigned int n)
-{
-	char buf[16];
-	int len;
-
-	len = snprintf(buf, sizeof(buf), "%u", n);
-	if (pwrite(fd, buf, len, 0) != len)
-		return -1;
-	return 0;
-}
-
-/*
- * Disarm, and return in @left what was left of the count: 0 if the armed
- * fault point was reached, more if the call did not get that far. The
- * buffers are on the stack, which is mapped, so neither system call can
- * fault a page in and reach a fault point itself.
- */
-static int nth_disarm(int fd, unsigned int *left)
-{
-	char zero[2] = "0";
-	char buf[16];
-	ssize_t len;
-	int err = 0;
-
-	memset(buf, 0, sizeof(buf));
-	len = pread(fd, buf, sizeof(buf) - 1, 0);
-	if (len <= 0)
-		err = len < 0 ? errno : EIO;
-	if (pwrite(fd, zero, 1, 0) != 1)
-		return -1;
-	if (err)
-		return fail_errno(err);
-	*left = strtoul(buf, NULL, 10);
-	return 0;
 }
 
 /* Mock instances */
@@ -562,8 +391,7 @@ FIXTURE_SETUP(fail_nth)
 	st->dbg_fd = -1;
 	if (geteuid())
 		SKIP(return, "the fwctl selftests must run as root");
-	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth",
-		 (long)syscall(SYS_gettid));
+	nth_path(path, sizeof(path));
 	if (!path_exists(path))
 		SKIP(return,
 		     "%s does not exist: the kernel has no fault injection (CONFIG_FAULT_INJECTION)",
@@ -584,7 +412,7 @@ FIXTURE_SETUP(fail_nth)
 	st->nth_fd = nth_open();
 	ASSERT_LE(0, st->nth_fd);
 	/* Last, so that a setup failure leaves the settings alone */
-	ASSERT_OK(knobs_setup(&st->knobs));
+	ASSERT_OK(knobs_setup(&st->knobs, NTH_MAX_KNOBS, true));
 }
 
 FIXTURE_TEARDOWN(fail_nth)

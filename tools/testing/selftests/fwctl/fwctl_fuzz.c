@@ -29,7 +29,6 @@
 #include <time.h>
 
 #define FUZZ_FIRST_ID 1100
-#define NOBODY 65534
 
 #define FUZZ_SEED_DEFAULT 0x6677637466757a7aULL
 #define FUZZ_ITERATIONS_DEFAULT 20000
@@ -82,14 +81,6 @@ static void rnd_fill(struct rng *r, __u8 *p, size_t len)
 	}
 	while (len--)
 		*p++ = rnd(r);
-}
-
-static double now_sec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /*
@@ -566,26 +557,6 @@ static size_t fill_out(struct ubuf *b, __u64 len, __u64 max)
 	return fill;
 }
 
-static bool all_pattern(const __u8 *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i != len; i++)
-		if (p[i] != PATTERN)
-			return false;
-	return true;
-}
-
-static bool all_zero(const __u8 *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i != len; i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
 /* The struct read by the dispatcher: EFAULT, EINVAL or E2BIG */
 static unsigned int dispatch_errs(const struct ubuf *sb, __u32 size,
 				  size_t ksize, bool dirty)
@@ -711,20 +682,6 @@ static __u32 natural_out(const struct gen *g, __u32 in_len)
 	default:
 		return MOCK_RSP_LEN;
 	}
-}
-
-/* Write a response header into @buf */
-static void put_rsp(void *buf, __u16 opcode, __u16 status, __u32 len,
-		    __u64 value)
-{
-	struct fwctl_mock_rsp rsp = {
-		.opcode = opcode,
-		.status = status,
-		.len = len,
-		.value = value,
-	};
-
-	memcpy(buf, &rsp, sizeof(rsp));
 }
 
 static bool fuzz_holds(struct fuzz *f, __u64 id)
@@ -896,6 +853,26 @@ static void mock_ran(struct fuzz *f, const __u8 *rsp, size_t copied)
 	}
 }
 
+/*
+ * The struct's memory against f->snap: after a call that worked, nothing past
+ * its first @klen bytes changed; after one that failed, nothing at all.
+ */
+static void check_snap(struct fuzz *f, const struct outcome *o,
+		       const struct ubuf *sb, size_t klen, size_t snap_len,
+		       int ret, int err)
+{
+	if (!sb->rw)
+		return;
+	if (!ret) {
+		if (memcmp(sb->rw + klen, f->snap + klen, snap_len - klen))
+			fuzz_report(f, o->errs, o->may_succeed, ret, err,
+				    "bytes past the struct changed");
+	} else if (memcmp(sb->rw, f->snap, snap_len)) {
+		fuzz_report(f, o->errs, o->may_succeed, ret, err,
+			    "the struct changed although the call failed");
+	}
+}
+
 /* Check a call's result against the outcome; true if it was allowed */
 static bool check_result(struct fuzz *f, const struct outcome *o, int ret,
 			 int err)
@@ -1032,14 +1009,8 @@ static void fuzz_rpc(struct fuzz *f)
 				    "struct written back wrong: size=%u scope=%u in_len=%u out_len=%u (response %zu)",
 				    got.size, got.scope, got.in_len,
 				    got.out_len, o.rsp_len);
-		if (memcmp(sb.rw + sizeof(cmd), f->snap + sizeof(cmd),
-			   snap_len - sizeof(cmd)))
-			fuzz_report(f, o.errs, o.may_succeed, ret, err,
-				    "bytes past the struct changed");
-	} else if (sb.rw && memcmp(sb.rw, f->snap, snap_len)) {
-		fuzz_report(f, o.errs, o.may_succeed, ret, err,
-			    "the struct changed although the call failed");
 	}
+	check_snap(f, &o, &sb, sizeof(cmd), snap_len, ret, err);
 
 	/* The response: exactly the expected bytes, nothing past them */
 	if (ob.rw && !ret) {
@@ -1049,12 +1020,12 @@ static void fuzz_rpc(struct fuzz *f)
 		if (memcmp(ob.rw, f->exp, copy))
 			fuzz_report(f, o.errs, o.may_succeed, ret, err,
 				    "response differs from the model");
-		if (!all_pattern(ob.rw + copy, fill - copy))
+		if (!all_bytes(ob.rw + copy, PATTERN, fill - copy))
 			fuzz_report(f, o.errs, o.may_succeed, ret, err,
 				    "bytes written past the response (%zu of %zu bytes copied)",
 				    copy, (size_t)cmd.out_len);
 	} else if (ob.rw && (err != EFAULT || !o.runs)) {
-		if (!all_pattern(ob.rw, fill))
+		if (!all_bytes(ob.rw, PATTERN, fill))
 			fuzz_report(f, o.errs, o.may_succeed, ret, err,
 				    "out buffer written although the call failed");
 	}
@@ -1142,19 +1113,13 @@ static void fuzz_info(struct fuzz *f)
 				    "struct written back wrong: size=%u flags=%#x type=%#x len=%u",
 				    got.size, got.flags, got.out_device_type,
 				    got.device_data_len);
-		if (memcmp(sb.rw + sizeof(cmd), f->snap + sizeof(cmd),
-			   snap_len - sizeof(cmd)))
-			fuzz_report(f, o.errs, o.may_succeed, ret, err,
-				    "bytes past the struct changed");
-	} else if (sb.rw && memcmp(sb.rw, f->snap, snap_len)) {
-		fuzz_report(f, o.errs, o.may_succeed, ret, err,
-			    "the struct changed although the call failed");
 	}
+	check_snap(f, &o, &sb, sizeof(cmd), snap_len, ret, err);
 
 	if (!db.rw || (ret && err == EFAULT))
 		return;
 	if (ret || !cmd.device_data_len) {
-		if (!all_pattern(db.rw, fill))
+		if (!all_bytes(db.rw, PATTERN, fill))
 			fuzz_report(f, o.errs, o.may_succeed, ret, err,
 				    "device data written although %s",
 				    ret ? "the call failed" : "its length was 0");
@@ -1164,9 +1129,9 @@ static void fuzz_info(struct fuzz *f)
 	copy = cmd.device_data_len < sizeof(data) ? cmd.device_data_len :
 						    sizeof(data);
 	if (memcmp(db.rw, &data, copy) ||
-	    !all_zero(db.rw + copy, cmd.device_data_len - copy) ||
-	    !all_pattern(db.rw + cmd.device_data_len,
-			 fill - cmd.device_data_len))
+	    !all_bytes(db.rw + copy, 0, cmd.device_data_len - copy) ||
+	    !all_bytes(db.rw + cmd.device_data_len, PATTERN,
+		       fill - cmd.device_data_len))
 		fuzz_report(f, o.errs, o.may_succeed, ret, err,
 			    "device data is not data, zeros up to %u, then untouched",
 			    cmd.device_data_len);

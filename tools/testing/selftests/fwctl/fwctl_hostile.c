@@ -32,98 +32,19 @@
 #define FWCTL_AUDIT_TYPE AUDIT_KERNEL_OTHER
 #endif
 
-static bool all_bytes(const void *buf, int c, size_t len)
-{
-	const __u8 *p = buf;
-	size_t i;
-
-	for (i = 0; i != len; i++)
-		if (p[i] != (__u8)c)
-			return false;
-	return true;
-}
-
-static double now_sec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int read_comm(char *comm, size_t len)
-{
-	if (read_file("/proc/self/comm", comm, len))
-		return -1;
-	comm[strcspn(comm, "\n")] = 0;
-	return 0;
-}
-
-struct hostile_base {
-	struct mock_inst inst;
-	int fd;
-	__u64 objects;
-	__u64 uctxs;
-};
-
-static void base_setup(struct __test_metadata *_metadata,
-		       struct hostile_base *base)
-{
-	char why[256];
-
-	base->fd = -1;
-	if (geteuid())
-		SKIP(return, "the fwctl selftests must run as root");
-	if (!mock_available(why, sizeof(why)))
-		SKIP(return, "%s", why);
-	ASSERT_OK(mock_counter("objects", &base->objects));
-	ASSERT_OK(mock_counter("uctxs", &base->uctxs));
-	ASSERT_OK(mock_inst_add(&base->inst, HOSTILE_FIRST_ID));
-	base->fd = open(base->inst.node, O_RDWR);
-	if (base->fd < 0) {
-		int err = errno;
-
-		mock_inst_remove(&base->inst);
-		errno = err;
-	}
-	ASSERT_OK(base->fd < 0 ? -1 : 0);
-}
-
-static void base_teardown(struct __test_metadata *_metadata,
-			  struct hostile_base *base)
-{
-	__u64 val = ULLONG_MAX;
-
-	if (base->fd >= 0)
-		EXPECT_OK(close(base->fd));
-	/* Everything the test opened and created is gone again */
-	EXPECT_OK(mock_counter("objects", &val));
-	EXPECT_EQ(base->objects, val);
-	EXPECT_OK(mock_counter("uctxs", &val));
-	EXPECT_EQ(base->uctxs, val);
-	EXPECT_OK(mock_inst_remove(&base->inst));
-}
-
-#define test_counter(name, expected)                             \
-	({                                                       \
-		__u64 __val = ULLONG_MAX;                        \
-		ASSERT_OK(mock_counter(name, &__val));           \
-		ASSERT_EQ(expected, __val);                      \
-	})
-
 FIXTURE(hostile)
 {
-	struct hostile_base base;
+	struct fwctl_base base;
 };
 
 FIXTURE_SETUP(hostile)
 {
-	base_setup(_metadata, &self->base);
+	fwctl_base_setup(_metadata, &self->base, HOSTILE_FIRST_ID, 0);
 }
 
 FIXTURE_TEARDOWN(hostile)
 {
-	base_teardown(_metadata, &self->base);
+	fwctl_base_teardown(_metadata, &self->base);
 }
 
 /* The kernel log, record by record */
@@ -191,22 +112,15 @@ static double kmsg_scan(int fd, struct audit_seen *seen, int nr_seen,
 	int i;
 
 	for (;;) {
-		char *text, *nl;
+		char *text;
 
-		n = read(fd, rec, sizeof(rec) - 1);
+		n = kmsg_read(fd, rec, sizeof(rec), &text);
 		if (n < 0 && errno == EPIPE)
 			continue;
 		if (n <= 0)
 			return last;
-		rec[n] = 0;
-		/* "prio,seq,usec,flags;text\n" then " KEY=value" lines */
-		text = strchr(rec, ';');
 		if (!text)
 			continue;
-		*text++ = 0;
-		nl = strchr(text, '\n');
-		if (nl)
-			*nl = 0;
 		if (stamp_needle && strstr(text, stamp_needle) &&
 		    sscanf(rec, "%*u,%*u,%llu", &usec) == 1)
 			last = usec / 1e6;
@@ -482,20 +396,6 @@ static void check_rpc_bytes(struct __test_metadata *_metadata, int fd,
 	free(out);
 }
 
-/* Build a response header */
-static void rsp_hdr(void *buf, __u16 opcode, __u16 status, __u32 len,
-		    __u64 value)
-{
-	struct fwctl_mock_rsp rsp = {
-		.opcode = opcode,
-		.status = status,
-		.len = len,
-		.value = value,
-	};
-
-	memcpy(buf, &rsp, sizeof(rsp));
-}
-
 /*
  * Each mock command, answered in place or in a buffer of the driver's: the
  * response is exactly what the command defines, up to out_len and no
@@ -523,7 +423,7 @@ TEST_F(hostile, rpc_no_kernel_bytes)
 
 	/* QUERY: a buffer of the driver's, longer than the request */
 	in_len = mock_build(in, FWCTL_MOCK_OP_QUERY, 0, NULL, 0);
-	rsp_hdr(exp, FWCTL_MOCK_OP_QUERY, FWCTL_MOCK_STATUS_OK, sizeof(query),
+	put_rsp(exp, FWCTL_MOCK_OP_QUERY, FWCTL_MOCK_STATUS_OK, sizeof(query),
 		0);
 	memcpy(exp + MOCK_RSP_LEN, &query, sizeof(query));
 	check_rpc_bytes(_metadata, self->base.fd, FWCTL_RPC_CONFIGURATION, in,
@@ -546,13 +446,13 @@ TEST_F(hostile, rpc_no_kernel_bytes)
 	for (j = MOCK_HDR_LEN, sum = 0; j != 200; j++)
 		sum += in[j];
 	mock_build(in, FWCTL_MOCK_OP_SUM, 0, NULL, 0);
-	rsp_hdr(exp, FWCTL_MOCK_OP_SUM, FWCTL_MOCK_STATUS_OK, 0, sum);
+	put_rsp(exp, FWCTL_MOCK_OP_SUM, FWCTL_MOCK_STATUS_OK, 0, sum);
 	check_rpc_bytes(_metadata, self->base.fd, FWCTL_RPC_CONFIGURATION, in,
 			200, exp, MOCK_RSP_LEN, 0, 0, NULL);
 
 	/* OBJ_CREATE: any id but zero; OBJ_DESTROY of a missing one */
 	in_len = mock_build(in, FWCTL_MOCK_OP_OBJ_CREATE, 42, NULL, 0);
-	rsp_hdr(exp, FWCTL_MOCK_OP_OBJ_CREATE, FWCTL_MOCK_STATUS_OK, 0, 0);
+	put_rsp(exp, FWCTL_MOCK_OP_OBJ_CREATE, FWCTL_MOCK_STATUS_OK, 0, 0);
 	memset(last, 0, sizeof(last));
 	check_rpc_bytes(_metadata, self->base.fd, FWCTL_RPC_CONFIGURATION, in,
 			in_len, exp, MOCK_RSP_LEN,
@@ -561,7 +461,7 @@ TEST_F(hostile, rpc_no_kernel_bytes)
 	memcpy(&rsp, last, sizeof(rsp));
 	ASSERT_NE(0ULL, rsp.value);
 	in_len = mock_build(in, FWCTL_MOCK_OP_OBJ_DESTROY, 0, NULL, 0);
-	rsp_hdr(exp, FWCTL_MOCK_OP_OBJ_DESTROY, FWCTL_MOCK_STATUS_NO_OBJECT, 0,
+	put_rsp(exp, FWCTL_MOCK_OP_OBJ_DESTROY, FWCTL_MOCK_STATUS_NO_OBJECT, 0,
 		0);
 	check_rpc_bytes(_metadata, self->base.fd, FWCTL_RPC_CONFIGURATION, in,
 			in_len, exp, MOCK_RSP_LEN, 0, 0, NULL);
@@ -570,7 +470,7 @@ TEST_F(hostile, rpc_no_kernel_bytes)
 	for (i = 0; i != ARRAY_SIZE(log_lens); i++) {
 		in_len = mock_build(in, FWCTL_MOCK_OP_READ_LOG, log_lens[i],
 				    NULL, 0);
-		rsp_hdr(exp, FWCTL_MOCK_OP_READ_LOG, FWCTL_MOCK_STATUS_OK,
+		put_rsp(exp, FWCTL_MOCK_OP_READ_LOG, FWCTL_MOCK_STATUS_OK,
 			log_lens[i], 0);
 		for (j = 0; j != log_lens[i]; j++)
 			exp[MOCK_RSP_LEN + j] = fwctl_mock_log_byte(j);
@@ -584,29 +484,29 @@ TEST_F(hostile, rpc_no_kernel_bytes)
 		       FWCTL_RPC_DEBUG_WRITE, FWCTL_MOCK_OP_WRITE_REG, 5, &reg,
 		       sizeof(reg));
 	in_len = mock_build(in, FWCTL_MOCK_OP_WRITE_REG, 5, &reg, sizeof(reg));
-	rsp_hdr(exp, FWCTL_MOCK_OP_WRITE_REG, FWCTL_MOCK_STATUS_OK, 0, reg);
+	put_rsp(exp, FWCTL_MOCK_OP_WRITE_REG, FWCTL_MOCK_STATUS_OK, 0, reg);
 	check_rpc_bytes(_metadata, self->base.fd, FWCTL_RPC_DEBUG_WRITE, in,
 			in_len, exp, MOCK_RSP_LEN, 0, 0, NULL);
 	in_len = mock_build(in, FWCTL_MOCK_OP_READ_REG, 5, NULL, 0);
-	rsp_hdr(exp, FWCTL_MOCK_OP_READ_REG, FWCTL_MOCK_STATUS_OK, 0, reg);
+	put_rsp(exp, FWCTL_MOCK_OP_READ_REG, FWCTL_MOCK_STATUS_OK, 0, reg);
 	check_rpc_bytes(_metadata, self->base.fd, FWCTL_RPC_DEBUG_READ_ONLY,
 			in, in_len, exp, MOCK_RSP_LEN, 0, 0, NULL);
 	in_len = mock_build(in, FWCTL_MOCK_OP_READ_REG, FWCTL_MOCK_NUM_REGS,
 			    NULL, 0);
-	rsp_hdr(exp, FWCTL_MOCK_OP_READ_REG, FWCTL_MOCK_STATUS_BAD_ARG, 0, 0);
+	put_rsp(exp, FWCTL_MOCK_OP_READ_REG, FWCTL_MOCK_STATUS_BAD_ARG, 0, 0);
 	check_rpc_bytes(_metadata, self->base.fd, FWCTL_RPC_DEBUG_READ_ONLY,
 			in, in_len, exp, MOCK_RSP_LEN, 0, 0, NULL);
 
 	/* POKE: the number of bytes written */
 	mock_build(in, FWCTL_MOCK_OP_POKE, 8, NULL, 0);
 	in_len = MOCK_HDR_LEN + 40;
-	rsp_hdr(exp, FWCTL_MOCK_OP_POKE, FWCTL_MOCK_STATUS_OK, 0, 40);
+	put_rsp(exp, FWCTL_MOCK_OP_POKE, FWCTL_MOCK_STATUS_OK, 0, 40);
 	check_rpc_bytes(_metadata, self->base.fd, FWCTL_RPC_DEBUG_WRITE_FULL,
 			in, in_len, exp, MOCK_RSP_LEN, 0, 0, NULL);
 
 	/* SLEEP: a bare header; @value is not documented */
 	in_len = mock_build(in, FWCTL_MOCK_OP_SLEEP, 0, NULL, 0);
-	rsp_hdr(exp, FWCTL_MOCK_OP_SLEEP, FWCTL_MOCK_STATUS_OK, 0, 0);
+	put_rsp(exp, FWCTL_MOCK_OP_SLEEP, FWCTL_MOCK_STATUS_OK, 0, 0);
 	check_rpc_bytes(_metadata, self->base.fd, FWCTL_RPC_CONFIGURATION, in,
 			in_len, exp, MOCK_RSP_LEN,
 			offsetof(struct fwctl_mock_rsp, value), sizeof(__u64),
@@ -617,7 +517,7 @@ TEST_F(hostile, rpc_no_kernel_bytes)
 
 FIXTURE(misbehave)
 {
-	struct hostile_base base;
+	struct fwctl_base base;
 	char path[PATH_MAX];
 };
 
@@ -680,7 +580,7 @@ FIXTURE_VARIANT_ADD(misbehave, info_overrun)
 
 FIXTURE_SETUP(misbehave)
 {
-	base_setup(_metadata, &self->base);
+	fwctl_base_setup(_metadata, &self->base, HOSTILE_FIRST_ID, 0);
 	snprintf(self->path, sizeof(self->path), "%s/fwctl_mock.%u/misbehave",
 		 MOCK_DEBUGFS, self->base.inst.id);
 }
@@ -690,7 +590,7 @@ FIXTURE_TEARDOWN(misbehave)
 	/* Leave the instance well behaved, whatever happened */
 	if (path_exists(self->path))
 		EXPECT_OK(write_u32(self->path, FWCTL_MOCK_BEHAVE));
-	base_teardown(_metadata, &self->base);
+	fwctl_base_teardown(_metadata, &self->base);
 }
 
 /*
@@ -843,30 +743,12 @@ struct trace_ctx {
 	char tracing_on[16];
 };
 
-static int write_str(const char *path, const char *s)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_TRUNC);
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	if (n != (ssize_t)strlen(s)) {
-		int err = n < 0 ? errno : EIO;
-
-		close(fd);
-		return fail_errno(err);
-	}
-	return close(fd);
-}
-
 static int trace_write(struct trace_ctx *t, const char *file, const char *s)
 {
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s", t->dir, file);
-	return write_str(path, s);
+	return write_str(path, s, O_TRUNC);
 }
 
 /* Find or mount tracefs; false if the kernel has none */

@@ -1590,117 +1590,8 @@ static bool make_eio(struct __test_metadata *_metadata, struct ctx *ctx,
 	return false;
 }
 
-/* Fault injection settings changed for ENOMEM, and their old values */
+/* Fault injection settings changed for ENOMEM, at most */
 #define SPEC_MAX_KNOBS 32
-
-struct knobs {
-	char path[SPEC_MAX_KNOBS][128];
-	char old[SPEC_MAX_KNOBS][32];
-	unsigned int nr;
-};
-
-static int write_text(const char *path, const char *val)
-{
-	size_t len = strlen(val);
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, len);
-	if (n < 0 || (size_t)n != len) {
-		int err = n < 0 ? errno : EIO;
-
-		close(fd);
-		return fail_errno(err);
-	}
-	return close(fd);
-}
-
-/* Remember @dir/@name and, unless @val is NULL, set it */
-static int knob_set(struct knobs *k, const char *dir, const char *name,
-		    const char *val)
-{
-	unsigned int i = k->nr;
-
-	if (i == SPEC_MAX_KNOBS)
-		return fail_errno(ENOSPC);
-	snprintf(k->path[i], sizeof(k->path[i]), "%s/%s/%s", DEBUGFS_ROOT,
-		 dir, name);
-	if (!path_exists(k->path[i]))
-		return 0;
-	if (read_file(k->path[i], k->old[i], sizeof(k->old[i])))
-		return -1;
-	k->old[i][strcspn(k->old[i], "\n")] = 0;
-	k->nr++;
-	return val ? write_text(k->path[i], val) : 0;
-}
-
-static unsigned int knobs_restore(struct knobs *k)
-{
-	unsigned int failed = 0;
-
-	while (k->nr) {
-		k->nr--;
-		if (write_text(k->path[k->nr], k->old[k->nr]))
-			failed++;
-	}
-	return failed;
-}
-
-/*
- * FAILSLAB for GFP_KERNEL allocations, and no fault attribute printing a
- * stack trace, which the test bed would take for a kernel problem; times
- * counts down on every injected failure and is put back too.
- */
-static int knobs_setup(struct knobs *k)
-{
-	struct dirent *de;
-	DIR *dir;
-
-	k->nr = 0;
-	if (knob_set(k, "failslab", "ignore-gfp-wait", "N"))
-		return -1;
-	dir = opendir(DEBUGFS_ROOT);
-	if (!dir)
-		return -1;
-	while ((de = readdir(dir))) {
-		if (strncmp(de->d_name, "fail", 4) || strlen(de->d_name) > 64)
-			continue;
-		if (knob_set(k, de->d_name, "verbose", "0") ||
-		    knob_set(k, de->d_name, "times", NULL)) {
-			int err = errno;
-
-			closedir(dir);
-			return fail_errno(err);
-		}
-	}
-	closedir(dir);
-	return 0;
-}
-
-static int nth_write(int fd, unsigned int n)
-{
-	char buf[16];
-	int len;
-
-	len = snprintf(buf, sizeof(buf), "%u", n);
-	return pwrite(fd, buf, len, 0) == len ? 0 : -1;
-}
-
-/* Disarm, and say how much of the count was left: 0 if it fired */
-static int nth_disarm(int fd, unsigned int *left)
-{
-	char buf[16] = "";
-	ssize_t n;
-
-	n = pread(fd, buf, sizeof(buf) - 1, 0);
-	if (nth_write(fd, 0) || n <= 0)
-		return -1;
-	*left = strtoul(buf, NULL, 10);
-	return 0;
-}
 
 /*
  * Fail the n-th fault point of the call, for n = 1, 2, ... until the call
@@ -1712,13 +1603,12 @@ static bool make_enomem(struct __test_metadata *_metadata, struct ctx *ctx,
 {
 	char path[64], step[SPEC_HOW_LEN];
 	unsigned int n, left = 0;
-	struct knobs k = { .nr = 0 };
+	struct fault_knobs k = { .nr = 0 };
 	bool done = false;
 	struct call c;
 	int nth, ret, err;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth",
-		 (long)syscall(SYS_gettid));
+	nth_path(path, sizeof(path));
 	if (!path_exists(path) || !path_exists(DEBUGFS_ROOT "/failslab")) {
 		snprintf(how, len, "no fault injection in this kernel (%s)",
 			 path_exists(path) ? "no " DEBUGFS_ROOT "/failslab" :
@@ -1726,8 +1616,8 @@ static bool make_enomem(struct __test_metadata *_metadata, struct ctx *ctx,
 		*excused = true;
 		return false;
 	}
-	nth = open(path, O_RDWR | O_CLOEXEC);
-	if (nth < 0 || knobs_setup(&k)) {
+	nth = nth_open();
+	if (nth < 0 || knobs_setup(&k, SPEC_MAX_KNOBS, false)) {
 		snprintf(how, len, "cannot set up fault injection: %s",
 			 strerror(errno));
 		knobs_restore(&k);
@@ -1739,7 +1629,7 @@ static bool make_enomem(struct __test_metadata *_metadata, struct ctx *ctx,
 	for (n = 1; n <= SPEC_NTH_MAX && !done; n++) {
 		snprintf(step, sizeof(step), "fail-nth=%u with FAILSLAB", n);
 		call_base(ctx, ioc, &c);
-		if (nth_write(nth, n))
+		if (nth_arm(nth, n))
 			break;
 		ret = ioctl(ctx->fd, ioc->nr, c.st);
 		err = ret ? errno : 0;
@@ -1809,64 +1699,6 @@ static bool produce(struct __test_metadata *_metadata, struct ctx *ctx,
 
 /* Fixtures */
 
-struct spec_base {
-	struct mock_inst inst;
-	int fd;
-	__u64 objects;
-	__u64 uctxs;
-	struct spec_set *set;
-	struct catalog *cat;
-};
-
-static void base_setup(struct __test_metadata *_metadata,
-		       struct spec_base *base)
-{
-	char why[512];
-	int err;
-
-	base->fd = -1;
-	if (geteuid())
-		SKIP(return, "the fwctl selftests must run as root");
-	if (!mock_available(why, sizeof(why)))
-		SKIP(return, "%s", why);
-	base->set = calloc(1, sizeof(*base->set));
-	base->cat = calloc(1, sizeof(*base->cat));
-	ASSERT_NE(NULL, base->set);
-	ASSERT_NE(NULL, base->cat);
-	ASSERT_OK(mock_counter("objects", &base->objects));
-	ASSERT_OK(mock_counter("uctxs", &base->uctxs));
-	ASSERT_OK(mock_inst_add(&base->inst, SPEC_FIRST_ID));
-	base->fd = open(base->inst.node, O_RDWR | O_CLOEXEC);
-	if (base->fd < 0) {
-		err = errno;
-		mock_inst_remove(&base->inst);
-		errno = err;
-	}
-	ASSERT_OK(base->fd < 0 ? -1 : 0);
-	ASSERT_TRUE(spec_load(base->set, why, sizeof(why)))
-		TH_LOG("%s", why);
-	ASSERT_TRUE(catalog_load(base->inst.name, base->cat, why, sizeof(why)))
-		TH_LOG("%s", why);
-}
-
-static void base_teardown(struct __test_metadata *_metadata,
-			  struct spec_base *base)
-{
-	__u64 val = ULLONG_MAX;
-
-	free(base->set);
-	free(base->cat);
-	if (base->fd < 0)
-		return;
-	EXPECT_OK(close(base->fd));
-	/* Everything the test opened and created is gone again */
-	EXPECT_OK(mock_counter("objects", &val));
-	EXPECT_EQ(base->objects, val);
-	EXPECT_OK(mock_counter("uctxs", &val));
-	EXPECT_EQ(base->uctxs, val);
-	EXPECT_OK(mock_inst_remove(&base->inst));
-}
-
 /*
  * The format: both kinds of files parse, and the specification agrees with
  * the uAPI header on every number the header has.
@@ -1901,17 +1733,36 @@ TEST(format)
 
 FIXTURE(spec)
 {
-	struct spec_base base;
+	struct fwctl_base base;
+	struct spec_set *set;
+	struct catalog *cat;
 };
 
 FIXTURE_SETUP(spec)
 {
-	base_setup(_metadata, &self->base);
+	char why[512];
+
+	self->set = calloc(1, sizeof(*self->set));
+	self->cat = calloc(1, sizeof(*self->cat));
+	ASSERT_NE(NULL, self->set);
+	ASSERT_NE(NULL, self->cat);
+	fwctl_base_setup(_metadata, &self->base, SPEC_FIRST_ID, O_CLOEXEC);
+	/* Skipped */
+	if (self->base.fd < 0)
+		return;
+	ASSERT_TRUE(spec_load(self->set, why, sizeof(why)))
+		TH_LOG("%s", why);
+	ASSERT_TRUE(catalog_load(self->base.inst.name, self->cat, why,
+				 sizeof(why)))
+		TH_LOG("%s", why);
 }
 
 FIXTURE_TEARDOWN(spec)
 {
-	base_teardown(_metadata, &self->base);
+	free(self->set);
+	free(self->cat);
+	if (self->base.fd >= 0)
+		fwctl_base_teardown(_metadata, &self->base);
 }
 
 /* A request of @len bytes for command @cmd: header, then zeros */
@@ -2054,7 +1905,7 @@ static bool catalog_cmd(struct __test_metadata *_metadata,
  */
 TEST_F(spec, catalog)
 {
-	const struct catalog *cat = self->base.cat;
+	const struct catalog *cat = self->cat;
 	const struct spec_field *scope, *in_len, *out_len;
 	struct catalog_call cc = { .cat = cat };
 	const struct spec_ioctl *rpc;
@@ -2062,7 +1913,7 @@ TEST_F(spec, catalog)
 	unsigned int i, checked = 0;
 	size_t used = 0;
 
-	rpc = spec_find(self->base.set, "FWCTL_RPC");
+	rpc = spec_find(self->set, "FWCTL_RPC");
 	ASSERT_NE(NULL, rpc);
 	ASSERT_LE(0, spec_field_find(rpc, "scope"));
 	ASSERT_LE(0, spec_field_find(rpc, "in_len"));
@@ -2129,8 +1980,8 @@ TEST_F(spec, contract)
 	ASSERT_NE(NULL, ctx);
 	ctx->fd = self->base.fd;
 	ctx->inst_id = self->base.inst.id;
-	ctx->set = self->base.set;
-	ctx->cat = self->base.cat;
+	ctx->set = self->set;
+	ctx->cat = self->cat;
 	ctx->bad = mmap(NULL, getpagesize(), PROT_NONE,
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, ctx->bad);
@@ -2228,7 +2079,7 @@ TEST_F(spec_log, no_unlisted_errno)
 	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	for (;;) {
-		n = read(fd, rec, sizeof(rec) - 1);
+		n = kmsg_read(fd, rec, sizeof(rec), &text);
 		if (n < 0 && errno == EPIPE) {
 			lost++;
 			continue;
@@ -2236,16 +2087,11 @@ TEST_F(spec_log, no_unlisted_errno)
 		if (n < 0 && errno == EAGAIN)
 			break;
 		ASSERT_LT(0, n);
-		rec[n] = 0;
 		records++;
-		/* "prio,seq,usec,flags;text\n" then " KEY=value" lines */
 		if (sscanf(rec, "%*u,%llu,", &seq) == 1 && first == ULLONG_MAX)
 			first = seq;
-		text = strchr(rec, ';');
 		if (!text)
 			continue;
-		text++;
-		text[strcspn(text, "\n")] = 0;
 		if (strstr(text, SPEC_WARNING)) {
 			found++;
 			TH_LOG("kernel log: %s", text);

@@ -24,14 +24,6 @@
 #define INFLIGHT_SLEEP_US 300000
 #define INFLIGHT_TRIES 3
 
-static double now_sec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 FIXTURE(fwctl_stress)
 {
 	__u64 objects;

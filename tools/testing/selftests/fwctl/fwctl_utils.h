@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -89,6 +90,30 @@ static inline int fail_errno(int err)
 	return -1;
 }
 
+/* uid and gid of nobody */
+#define NOBODY 65534
+
+/* Whether all @len bytes at @buf are @c */
+static inline bool all_bytes(const void *buf, int c, size_t len)
+{
+	const __u8 *p = buf;
+	size_t i;
+
+	for (i = 0; i != len; i++)
+		if (p[i] != (__u8)c)
+			return false;
+	return true;
+}
+
+/* CLOCK_MONOTONIC in seconds */
+static inline double now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* sysfs, debugfs and procfs */
 
 static inline int read_file(const char *path, char *buf, size_t len)
@@ -146,6 +171,35 @@ static inline int write_u32(const char *path, unsigned int val)
 	return close(fd);
 }
 
+/* Write string @val to @path, opened O_WRONLY and with @flags */
+static inline int write_str(const char *path, const char *val, int flags)
+{
+	size_t len = strlen(val);
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY | flags);
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, len);
+	if (n < 0 || (size_t)n != len) {
+		int err = n < 0 ? errno : EIO;
+
+		close(fd);
+		return fail_errno(err);
+	}
+	return close(fd);
+}
+
+/* The calling process's name, without the newline */
+static inline int read_comm(char *comm, size_t len)
+{
+	if (read_file("/proc/self/comm", comm, len))
+		return -1;
+	comm[strcspn(comm, "\n")] = 0;
+	return 0;
+}
+
 static inline int mock_counter(const char *name, __u64 *val)
 {
 	char path[PATH_MAX];
@@ -153,6 +207,14 @@ static inline int mock_counter(const char *name, __u64 *val)
 	snprintf(path, sizeof(path), "%s/%s", MOCK_DEBUGFS, name);
 	return read_u64(path, val);
 }
+
+/* Assert that mock counter @name is @expected */
+#define test_counter(name, expected)                             \
+	({                                                       \
+		__u64 __val = ULLONG_MAX;                        \
+		ASSERT_OK(mock_counter(name, &__val));           \
+		ASSERT_EQ(expected, __val);                      \
+	})
 
 static inline int read_tainted(unsigned long long *val)
 {
@@ -277,6 +339,65 @@ static inline int mock_inst_remove(struct mock_inst *inst)
 	return write_u32(MOCK_DEBUGFS "/remove", inst->id);
 }
 
+/*
+ * The fixture of most tests: a mock instance of their own, an FD on it and
+ * the mock's object and context counts, which must be back where they were
+ * once the test closed the FD.
+ */
+struct fwctl_base {
+	struct mock_inst inst;
+	int fd;
+	__u64 objects;
+	__u64 uctxs;
+	/* The test removed the instance itself */
+	bool removed;
+};
+
+/*
+ * Skip unless root with the mock loaded, then add an instance with the first
+ * free id from @first_id on and open it with O_RDWR | @flags.
+ */
+static inline void fwctl_base_setup(struct __test_metadata *_metadata,
+				    struct fwctl_base *base,
+				    unsigned int first_id, int flags)
+{
+	char why[256];
+	int err;
+
+	base->fd = -1;
+	if (geteuid())
+		SKIP(return, "the fwctl selftests must run as root");
+	if (!mock_available(why, sizeof(why)))
+		SKIP(return, "%s", why);
+	ASSERT_OK(mock_counter("objects", &base->objects));
+	ASSERT_OK(mock_counter("uctxs", &base->uctxs));
+	ASSERT_OK(mock_inst_add(&base->inst, first_id));
+	base->fd = open(base->inst.node, O_RDWR | flags);
+	if (base->fd < 0) {
+		err = errno;
+		mock_inst_remove(&base->inst);
+		errno = err;
+	}
+	ASSERT_OK(base->fd < 0 ? -1 : 0);
+}
+
+/* Close the FD, check for leaks, remove the instance unless the test did */
+static inline void fwctl_base_teardown(struct __test_metadata *_metadata,
+				       struct fwctl_base *base)
+{
+	__u64 val = ULLONG_MAX;
+
+	if (base->fd >= 0)
+		EXPECT_OK(close(base->fd));
+	/* Everything the test opened and created must be gone again */
+	EXPECT_OK(mock_counter("objects", &val));
+	EXPECT_EQ(base->objects, val);
+	EXPECT_OK(mock_counter("uctxs", &val));
+	EXPECT_EQ(base->uctxs, val);
+	if (!base->removed)
+		EXPECT_OK(mock_inst_remove(&base->inst));
+}
+
 /* FWCTL_INFO */
 
 static inline int _test_cmd_info(int fd, __u32 *type, void *data, __u32 *data_len)
@@ -359,6 +480,20 @@ static inline size_t mock_build(void *buf, __u16 opcode, __u64 arg,
 	if (payload_len)
 		memcpy(cmd + 1, payload, payload_len);
 	return sizeof(*cmd) + payload_len;
+}
+
+/* Write a mock response header into @buf */
+static inline void put_rsp(void *buf, __u16 opcode, __u16 status, __u32 len,
+			   __u64 value)
+{
+	struct fwctl_mock_rsp rsp = {
+		.opcode = opcode,
+		.status = status,
+		.len = len,
+		.value = value,
+	};
+
+	memcpy(buf, &rsp, sizeof(rsp));
 }
 
 /* Send one mock command; the response lands in @out, up to *@out_len */
@@ -634,6 +769,30 @@ static inline int kmsg_open(void)
 	return fd;
 }
 
+/*
+ * Read the next record of the log into @rec, of @len bytes, and point *@text
+ * at its text, cut at the end of its line, or at NULL if it has none. @rec
+ * keeps the record's prefix. Returns what read() does.
+ */
+static inline ssize_t kmsg_read(int fd, char *rec, size_t len, char **text)
+{
+	ssize_t n;
+	char *t;
+
+	n = read(fd, rec, len - 1);
+	if (n <= 0)
+		return n;
+	rec[n] = 0;
+	/* "prio,seq,usec,flags;text\n" then " KEY=value" lines */
+	t = strchr(rec, ';');
+	if (t) {
+		*t++ = 0;
+		t[strcspn(t, "\n")] = 0;
+	}
+	*text = t;
+	return n;
+}
+
 /* Count the records logged since kmsg_open() whose text has @needle */
 static inline int kmsg_count(int fd, const char *needle)
 {
@@ -644,7 +803,7 @@ static inline int kmsg_count(int fd, const char *needle)
 	for (;;) {
 		char *text;
 
-		n = read(fd, rec, sizeof(rec) - 1);
+		n = kmsg_read(fd, rec, sizeof(rec), &text);
 		if (n < 0) {
 			if (errno == EPIPE)
 				continue;
@@ -654,15 +813,181 @@ static inline int kmsg_count(int fd, const char *needle)
 		}
 		if (n == 0)
 			return count;
-		rec[n] = 0;
-		/* "prio,seq,usec,flags;text\n" then " KEY=value" lines */
-		text = strchr(rec, ';');
-		if (!text)
-			continue;
-		text = strtok(text + 1, "\n");
 		if (text && strstr(text, needle))
 			count++;
 	}
+}
+
+/* Fault injection */
+
+/* Room for the fault attribute settings one test changes */
+#define FAULT_MAX_KNOBS 48
+
+struct fault_knob {
+	char path[128];
+	char old[32];
+};
+
+/* Fault attribute settings changed by a test, and their old values */
+struct fault_knobs {
+	struct fault_knob knob[FAULT_MAX_KNOBS];
+	/* How many the test may change, FAULT_MAX_KNOBS at most */
+	unsigned int max;
+	unsigned int nr;
+};
+
+/*
+ * Set debugfs file @dir/@name to @val, or only remember it if @val is NULL,
+ * so that knobs_restore() can put the old value back.
+ */
+static inline int knob_set(struct fault_knobs *k, const char *dir,
+			   const char *name, const char *val)
+{
+	struct fault_knob *knob;
+
+	if (k->nr == k->max)
+		return fail_errno(ENOSPC);
+	knob = &k->knob[k->nr];
+	snprintf(knob->path, sizeof(knob->path), "%s/%s/%s", DEBUGFS_ROOT, dir,
+		 name);
+	if (read_file(knob->path, knob->old, sizeof(knob->old)))
+		return -1;
+	knob->old[strcspn(knob->old, "\n")] = 0;
+	if (val && write_str(knob->path, val, O_CLOEXEC))
+		return -1;
+	k->nr++;
+	return 0;
+}
+
+/* The same, doing nothing if there is no such file */
+static inline int knob_set_if_present(struct fault_knobs *k, const char *dir,
+				      const char *name, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s/%s", DEBUGFS_ROOT, dir, name);
+	if (!path_exists(path))
+		return 0;
+	return knob_set(k, dir, name, val);
+}
+
+/* Returns how many settings could not be restored */
+static inline unsigned int knobs_restore(struct fault_knobs *k)
+{
+	unsigned int failed = 0;
+
+	while (k->nr) {
+		k->nr--;
+		if (write_str(k->knob[k->nr].path, k->knob[k->nr].old,
+			      O_CLOEXEC))
+			failed++;
+	}
+	return failed;
+}
+
+/*
+ * Let fail-nth fail every GFP_KERNEL slab allocation and, with @page_alloc,
+ * those of every slab cache and GFP_KERNEL page allocations too; and quieten
+ * every fault attribute: an injected failure must not print a stack trace,
+ * which the test bed would take for a kernel problem. fail_page_alloc keeps
+ * its min-order (1 by default): failing order-0 pages would fail the page
+ * faults of user copies, an EFAULT that is not fwctl's doing. Changes at most
+ * @max settings, and none if it fails.
+ */
+static inline int knobs_setup(struct fault_knobs *k, unsigned int max,
+			      bool page_alloc)
+{
+	struct dirent *de;
+	DIR *dir;
+	int err;
+
+	k->max = max;
+	k->nr = 0;
+	if (knob_set(k, "failslab", "ignore-gfp-wait", "N"))
+		goto err;
+	if (page_alloc &&
+	    (knob_set_if_present(k, "failslab", "cache-filter", "N") ||
+	     knob_set_if_present(k, "fail_page_alloc", "ignore-gfp-wait", "N") ||
+	     knob_set_if_present(k, "fail_page_alloc", "ignore-gfp-highmem",
+				 "N")))
+		goto err;
+
+	dir = opendir(DEBUGFS_ROOT);
+	if (!dir)
+		goto err;
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, "fail", 4) ||
+		    strlen(de->d_name) > 64)
+			continue;
+		/* A failure through fail-nth counts down "times" too */
+		if (knob_set_if_present(k, de->d_name, "verbose", "0") ||
+		    knob_set_if_present(k, de->d_name, "times", NULL)) {
+			err = errno;
+			closedir(dir);
+			errno = err;
+			goto err;
+		}
+	}
+	closedir(dir);
+	return 0;
+
+err:
+	err = errno;
+	knobs_restore(k);
+	return fail_errno(err);
+}
+
+/* The path of the calling thread's fail-nth */
+static inline void nth_path(char *buf, size_t len)
+{
+	snprintf(buf, len, "/proc/self/task/%ld/fail-nth",
+		 (long)syscall(SYS_gettid));
+}
+
+/* Open the calling thread's fail-nth */
+static inline int nth_open(void)
+{
+	char path[64];
+
+	nth_path(path, sizeof(path));
+	return open(path, O_RDWR | O_CLOEXEC);
+}
+
+/* Make the @n-th fault point this thread reaches from now on fail */
+static inline int nth_arm(int fd, unsigned int n)
+{
+	char buf[16];
+	int len;
+
+	len = snprintf(buf, sizeof(buf), "%u", n);
+	if (pwrite(fd, buf, len, 0) != len)
+		return -1;
+	return 0;
+}
+
+/*
+ * Disarm, and return in @left what was left of the count: 0 if the armed
+ * fault point was reached, more if the call did not get that far. The
+ * buffers are on the stack, which is mapped, so neither system call can
+ * fault a page in and reach a fault point itself.
+ */
+static inline int nth_disarm(int fd, unsigned int *left)
+{
+	char zero[2] = "0";
+	char buf[16];
+	ssize_t len;
+	int err = 0;
+
+	memset(buf, 0, sizeof(buf));
+	len = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (len <= 0)
+		err = len < 0 ? errno : EIO;
+	if (pwrite(fd, zero, 1, 0) != 1)
+		return -1;
+	if (err)
+		return fail_errno(err);
+	*left = strtoul(buf, NULL, 10);
+	return 0;
 }
 
 #endif
