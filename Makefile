@@ -7,6 +7,7 @@
 #   make check                          everything: lint, debug and stock kernels
 #   make run [INTERACTIVE=1]            boot the debug kernel with the mock loaded
 #   make lint                           checkpatch, kernel-doc, sparse, W=1
+#   make bench                          time fwctl RPCs on the stock kernel (BENCHMARKS.md)
 #   make help                           this text
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -20,7 +21,7 @@ FWCTL_KCONFIG := CONFIG_FWCTL=m CONFIG_FWCTL_MOCK=m
 FWCTL_CPPFLAGS := -I$(CURDIR)/include -I$(CURDIR)/include/uapi \
 	-DCONFIG_FWCTL_MODULE=1 -DCONFIG_FWCTL_MOCK_MODULE=1
 
-.PHONY: all modules clean check run lint help
+.PHONY: all modules clean check run lint bench help
 
 all: modules
 
@@ -43,5 +44,8 @@ run:
 lint:
 	@testbed/lint.sh
 
+bench:
+	@testbed/bench.sh
+
 help:
-	@sed -n '3,11s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '3,12s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
