@@ -351,40 +351,38 @@ static const int mock_errnos[] = {
 	EINVAL, EOPNOTSUPP, EBADMSG, ENOSPC, ETIMEDOUT, ENOMEM,
 };
 
-/* Break the driver API the way fwctl_mock.h says, or return NULL to behave */
-static void *mock_rpc_misbehave(struct mock_fwctl *mock, void *rpc_in,
-				size_t in_len, size_t *out_len)
+/*
+ * Break the driver API the way fwctl_mock.h says: true with *@resp set if
+ * the instance misbehaves, false to behave. The mode is read once.
+ */
+static bool mock_rpc_misbehave(struct mock_fwctl *mock, void *rpc_in,
+			       size_t in_len, size_t *out_len, void **resp)
 {
-	void *resp;
-
 	switch (READ_ONCE(mock->misbehave)) {
 	case FWCTL_MOCK_RPC_NULL:
 		*out_len = in_len;
-		return NULL;
+		*resp = NULL;
+		return true;
 	case FWCTL_MOCK_RPC_HUGE:
 		*out_len = SZ_2M + 1;
-		return rpc_in;
+		*resp = rpc_in;
+		return true;
 	case FWCTL_MOCK_RPC_OVERRUN_IN_PLACE:
 		*out_len = in_len + 64;
-		return rpc_in;
+		*resp = rpc_in;
+		return true;
 	case FWCTL_MOCK_RPC_OVERRUN_ALLOC:
-		resp = kzalloc(16, GFP_KERNEL_ACCOUNT);
-		if (!resp)
-			return ERR_PTR(-ENOMEM);
+		*resp = kzalloc(16, GFP_KERNEL_ACCOUNT);
+		if (!*resp)
+			*resp = ERR_PTR(-ENOMEM);
 		*out_len = 4096;
-		return resp;
+		return true;
 	case FWCTL_MOCK_RPC_TIMEOUT:
-		return ERR_PTR(-ETIMEDOUT);
+		*resp = ERR_PTR(-ETIMEDOUT);
+		return true;
 	default:
-		return ERR_PTR(-ENOENT);
+		return false;
 	}
-}
-
-static bool mock_rpc_misbehaves(struct mock_fwctl *mock)
-{
-	u32 mode = READ_ONCE(mock->misbehave);
-
-	return mode >= FWCTL_MOCK_RPC_NULL && mode <= FWCTL_MOCK_RPC_TIMEOUT;
 }
 
 /*
@@ -396,6 +394,7 @@ static void *mock_fw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 {
 	struct fwctl_mock_cmd *cmd = rpc_in;
 	const struct fwctl_cmd_spec *spec;
+	void *resp;
 	struct mock_rpc rpc = {
 		.mock = container_of(uctx->fwctl, struct mock_fwctl, fwctl),
 		.mu = container_of(uctx, struct mock_uctx, uctx),
@@ -405,8 +404,8 @@ static void *mock_fw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 		.out_len = out_len,
 	};
 
-	if (mock_rpc_misbehaves(rpc.mock))
-		return mock_rpc_misbehave(rpc.mock, rpc_in, in_len, out_len);
+	if (mock_rpc_misbehave(rpc.mock, rpc_in, in_len, out_len, &resp))
+		return resp;
 	if (in_len < sizeof(*cmd) || cmd->flags || cmd->__reserved)
 		return ERR_PTR(-EINVAL);
 	if (!cmd->opcode || cmd->opcode > ARRAY_SIZE(mock_catalog))
