@@ -422,12 +422,7 @@ static const struct kt_dispatch_case kt_dispatch_cases[] = {
 	{ "rpc dirty tail", FWCTL_RPC, 33, 0xff, -E2BIG },
 };
 
-static void kt_dispatch_desc(const struct kt_dispatch_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(kt_dispatch, kt_dispatch_cases, kt_dispatch_desc);
+KUNIT_ARRAY_PARAM_DESC(kt_dispatch, kt_dispatch_cases, name);
 
 /* The struct size rules, the same for every ioctl */
 static void fwctl_test_dispatch(struct kunit *test)
@@ -508,12 +503,7 @@ static const struct kt_info_case kt_info_cases[] = {
 	{ "type only, info would fail", 0, false, KT_INFO_ERROR, 0 },
 };
 
-static void kt_info_desc(const struct kt_info_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(kt_info, kt_info_cases, kt_info_desc);
+KUNIT_ARRAY_PARAM_DESC(kt_info, kt_info_cases, name);
 
 static void fwctl_test_info(struct kunit *test)
 {
@@ -623,29 +613,37 @@ static const struct kt_rpc_case kt_rpc_cases[] = {
 	  KT_RPC_OVERCLAIM, 0, false, -EIO },
 };
 
-static void kt_rpc_desc(const struct kt_rpc_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
+KUNIT_ARRAY_PARAM_DESC(kt_rpc, kt_rpc_cases, name);
 
-KUNIT_ARRAY_PARAM(kt_rpc, kt_rpc_cases, kt_rpc_desc);
+/*
+ * Run as a task without CAP_SYS_RAWIO in its effective set until
+ * revert_creds(); returns the credentials to restore, or NULL.
+ */
+static const struct cred *kt_drop_rawio(void)
+{
+	struct cred *new = prepare_creds();
+	const struct cred *old;
+
+	if (!new)
+		return NULL;
+	cap_lower(new->cap_effective, CAP_SYS_RAWIO);
+	old = override_creds(new);
+	/* override_creds() took its own reference */
+	put_cred(new);
+	return old;
+}
 
 /* Run one RPC with CAP_SYS_RAWIO dropped from the effective set */
 static long kt_ioctl_without_rawio(struct fwctl_uctx *uctx, unsigned int cmd,
 				   unsigned long arg)
 {
-	const struct cred *old;
-	struct cred *new;
+	const struct cred *old = kt_drop_rawio();
 	long ret;
 
-	new = prepare_creds();
-	if (!new)
+	if (!old)
 		return -ENOMEM;
-	cap_lower(new->cap_effective, CAP_SYS_RAWIO);
-	old = override_creds(new);
 	ret = fwctl_uctx_ioctl(uctx, cmd, arg);
 	revert_creds(old);
-	put_cred(new);
 	return ret;
 }
 
@@ -724,7 +722,6 @@ static void fwctl_test_spec_validate(struct kunit *test)
 {
 	struct fwctl_rpc rpc = { .size = sizeof(rpc) };
 	const struct cred *old;
-	struct cred *new;
 	u32 scope;
 
 	for (scope = FWCTL_RPC_CONFIGURATION;
@@ -749,17 +746,14 @@ static void fwctl_test_spec_validate(struct kunit *test)
 			-EMSGSIZE);
 	rpc.out_len = 0;
 
-	new = prepare_creds();
-	KUNIT_ASSERT_NOT_NULL(test, new);
-	cap_lower(new->cap_effective, CAP_SYS_RAWIO);
-	old = override_creds(new);
+	old = kt_drop_rawio();
+	KUNIT_ASSERT_NOT_NULL(test, old);
 	rpc.scope = FWCTL_RPC_DEBUG_WRITE;
 	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc), 0);
 	rpc.scope = FWCTL_RPC_DEBUG_WRITE_FULL;
 	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc),
 			-EPERM);
 	revert_creds(old);
-	put_cred(new);
 }
 
 /*
