@@ -5,8 +5,9 @@
 #   - scripts/kernel-doc -none -Wall: no output
 #   - sparse (C=2) + W=1 build of drivers/fwctl against the debug kernel
 #     tree: no warning line
-# plus checkpatch on patches/*.patch, and shellcheck and a python syntax check on
-# the test bed itself. Prints every problem; exits 1 if there was any.
+# plus checkpatch on patches/*.patch, and shellcheck, a python syntax check
+# and parse.py's self-test on sample logs (testbed/samples/expected) for the
+# test bed itself. Prints every problem; exits 1 if there was any.
 set -euo pipefail
 
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -94,15 +95,24 @@ else
 fi
 out=$(python3 -c 'import ast, sys; ast.parse(open(sys.argv[1]).read())' testbed/parse.py 2>&1) ||
 	problem "python3 syntax of testbed/parse.py" "$out"
-# The result parser against logs with known counts: passes, failures, skips,
-# a WARNING, a crash before the end marker.
-for s in "debug-console.log 18,19 9 8 2" "crash-console.log 12,13,19 1 7 1"; do
-	read -r logf taint want <<<"$s"
-	python3 testbed/parse.py --expected-taint "$taint" --summary "$FWCTL_CACHE/parse-sample" \
-		"testbed/samples/$logf" >/dev/null || true
+# The result parser against console logs with known counts, listed with
+# the options to read them in testbed/samples/expected: good runs, and
+# broken ones in which something did not run and must not count as a pass.
+samples=testbed/samples
+while read -r logf pass fail skip opts; do
+	[[ -z $logf || $logf == \#* ]] && continue
+	read -ra optv <<<"$opts"
+	rm -f "$FWCTL_CACHE/parse-sample"
+	python3 testbed/parse.py "${optv[@]}" --summary "$FWCTL_CACHE/parse-sample" \
+		"$samples/$logf" </dev/null >/dev/null || true
 	got=$(cat "$FWCTL_CACHE/parse-sample" 2>/dev/null || echo "parser crashed")
-	[[ $got == "$want" ]] ||
-		problem "parse.py on testbed/samples/$logf" "expected pass/fail/skip '$want', got '$got'"
+	[[ $got == "$pass $fail $skip" ]] ||
+		problem "parse.py on $samples/$logf" \
+			"expected pass/fail/skip '$pass $fail $skip', got '$got'"
+done <"$samples/expected"
+for f in "$samples"/*.log; do
+	grep -q "^$(basename "$f") " "$samples/expected" ||
+		problem "parse.py self-test" "$f has no line in $samples/expected"
 done
 
 if ((PROBLEMS)); then

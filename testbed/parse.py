@@ -3,14 +3,28 @@
 """Count the results of one test bed guest from its console log.
 
 Reads the "@@testbed: " markers printed by testbed/guest-init.sh and counts:
-  - kselftest harness lines "ok N name", "not ok N name", "ok N name # SKIP"
-    inside each "selftest begin/end" section (the per-test lines, not the
+  - kselftest TAP inside each "selftest begin/end" section: one result per
+    "ok N name", "not ok N name" or "ok N name # SKIP reason" line (not the
     "# Totals" line);
-  - KUnit case lines (4-space indented "ok N case" under a suite; deeper
-    lines are the params of a parameterised case and are not counted);
+  - KUnit KTAP between the "kunit begin/end" markers (the debugfs copy is
+    only a fallback): one result per case line (4-space indented "ok N
+    case"; deeper lines are the params of a parameterised case and are
+    not counted);
   - synthetic guest checks: every module loaded, each selftest program
-    exited 0 or 4 (skip), modules unloaded, console clean, taint, guest
+    ran to completion, modules unloaded, console clean, taint, guest
     reached the end.
+
+Nothing that did not run may count as a pass:
+  - every plan is checked: a program's "1..N", a KUnit suite's "1..N" and
+    the top-level KTAP plan of suites; a shortfall is one failure that
+    says how many results are missing;
+  - "1..0 # SKIP reason" (a whole program skipped) counts as one skip with
+    its reason, if the program exited 0 or 4 (KSFT_SKIP);
+  - a program that printed no result, ended without its end marker, timed
+    out, exited other than 0 or 4, or exited 4 without skipping every
+    test, fails; so does "Bail out!";
+  - a KUnit suite that says "not ok" with no failing case fails, as does
+    one that reported no case or never printed its result line.
 Prints a table and every failure with the console lines behind it, and
 writes "PASS FAIL SKIP" to --summary.
 """
@@ -21,9 +35,13 @@ import sys
 
 MARK = "@@testbed: "
 TS = re.compile(r"^\[\s*\d+\.\d+\]\s?")
-KSFT = re.compile(r"^(not )?ok (\d+) (.*?)(?:\s+#\s*(SKIP|XFAIL|XPASS|TODO|TIMEOUT)\b\s*(.*))?$")
-KUNIT_CASE = re.compile(r"^    (not )?ok (\d+) (.*?)(?:\s+#\s*(SKIP)\b\s*(.*))?$")
-KUNIT_SUITE = re.compile(r"^(not )?ok (\d+) (.*?)(?:\s+#\s*(SKIP)\b\s*(.*))?$")
+# A TAP/KTAP result: "ok|not ok NUM [description] [# [DIRECTIVE] [reason]]".
+# The description may be empty ("ok 3 # SKIP reason" from ksft_exit_skip);
+# "#  text" without a directive is a plain comment on the result.
+RESULT = re.compile(r"^(not )?ok (\d+)\b\s*(.*?)\s*(?:#\s*(.*))?$")
+DIRECTIVES = ("SKIP", "XFAIL", "XPASS", "TODO", "TIMEOUT")
+# A plan, "1..N", maybe "1..0 # SKIP reason".
+PLAN = re.compile(r"^1\.\.(\d+)\s*(?:#\s*(.*))?$")
 BAD = re.compile(
     r"BUG:|WARNING:|KASAN|UBSAN|Oops|general protection|possible circular locking"
     r"|possible recursive locking|inconsistent lock state|suspicious RCU usage"
@@ -78,34 +96,31 @@ def parse(lines, expected_taint):
     sec = section("kunit begin", "kunit end")
     if sec:
         body = [strip_ts(x) for x in lines[sec[0]:sec[1]]]
-        n = count_kunit(body, res, "kunit")
+        rows, n = count_kunit(body)
         if n == 0:
+            rows = []
             for i, text in marks:
                 if text.startswith("kunit-debugfs begin"):
                     s = section(text, "kunit-debugfs end", i)
-                    n += count_kunit(lines[s[0]:s[1]], res, "kunit")
+                    r, k = count_kunit(lines[s[0]:s[1]])
+                    rows += r
+                    n += k
+        for row in rows:
+            res.add("kunit", *row)
         if n == 0:
             res.add("kunit", "KUnit results present", "fail",
-                    ["no KTAP case lines between the kunit markers:"] + body[-30:])
+                    ["no KTAP result lines between the kunit markers:"] + body[-30:])
 
-    # Selftest programs.
-    for i, text in marks:
-        m = re.match(r"selftest begin (\S+)", text)
+    # Selftest programs. The output of one is up to the next marker, which
+    # guest-init.sh prints only once the program ended: its end marker.
+    for k, (i, text) in enumerate(marks):
+        m = re.match(r"selftest begin (\S+)$", text)
         if not m:
             continue
         prog = m.group(1)
-        s = section(text, f"selftest end {prog}", i)
-        body = lines[s[0]:s[1]]
-        count_kselftest(prog, body, res)
-        rc = None
-        if s[2]:
-            rc = re.search(r"rc=(\S+)", s[2]).group(1)
-        ok = rc in ("0", "4")
-        why = {None: "never finished (guest died?)", "124": "timed out",
-               "143": "timed out", "1": "exit code 1 (failed tests)"}.get(rc, f"exit code {rc}")
-        tail = [] if rc == "1" else body[-15:]
-        res.add("guest", f"selftest program {prog} exited 0 or 4",
-                "pass" if ok else "fail", [] if ok else [f"{prog}: {why}"] + tail)
+        j, after = marks[k + 1] if k + 1 < len(marks) else (len(lines), "")
+        m = re.match(rf"selftest end {re.escape(prog)} rc=(\S+)$", after)
+        count_kselftest(prog, lines[i + 1:j], m.group(1) if m else None, res)
 
     # Unload.
     rm = [(i, t) for i, t in marks if t.startswith("rmmod ")]
@@ -170,62 +185,195 @@ def parse(lines, expected_taint):
     return res
 
 
-def count_kunit(body, res, group):
-    n = 0
+def tap_result(line):
+    """(status, number, description, reason) of a TAP result line, or None.
+
+    status is "pass", "fail" or "skip": SKIP skips, TIMEOUT and "not ok"
+    fail (also with TODO), XFAIL and XPASS count as passes as the kselftest
+    harness counts them."""
+    m = RESULT.match(line)
+    if not m:
+        return None
+    comment = m.group(4) or ""
+    word = comment.split(" ", 1)[0].upper()
+    directive = word if word in DIRECTIVES else None
+    reason = comment[len(word):].strip() if directive else ""
+    if directive == "SKIP":
+        status = "skip"
+    elif m.group(1) or directive == "TIMEOUT":
+        status = "fail"
+    else:
+        status = "pass"
+    return status, int(m.group(2)), m.group(3) or f"test {m.group(2)}", reason
+
+
+def plan_line(line):
+    """(count, skip reason or None) of a TAP plan line, or None."""
+    m = PLAN.match(line)
+    if not m:
+        return None
+    comment = m.group(2) or ""
+    if not comment.upper().startswith("SKIP"):
+        return int(m.group(1)), None
+    return int(m.group(1)), comment[4:].strip() or "no reason given"
+
+
+def count_kunit(body):
+    """Rows (name, status, detail) of one KUnit KTAP log, and the number of
+    result lines counted."""
+    rows = []
+    counted = 0
+    planned = 0     # top-level plans: how many suites should report
+    reported = 0
+    suite = None    # the suite being read: name, plan, cases, failed
     last = 0
-    suite_cases = 0
+
+    def end_suite(k, result):
+        """Close the current suite at body[k], its result line or None."""
+        nonlocal reported, last
+        s = suite or {"name": None, "plan": None, "cases": 0, "failed": False}
+        name = s["name"] or (result[2] if result else "(unnamed)")
+        reported += 1
+        detail = body[last:k + 1]
+        failed = s["failed"]
+        if s["plan"] is not None and s["cases"] != s["plan"]:
+            missing = s["plan"] - s["cases"]
+            rows.append((f"suite {name}: all {s['plan']} planned cases reported", "fail",
+                         [f"{missing} of {s['plan']} planned cases missing" if missing > 0
+                          else f"{s['cases']} cases for a plan of {s['plan']}"] + detail))
+            failed = True
+        if result is None:
+            if not failed:
+                rows.append((f"suite {name}", "fail",
+                             ["never printed its result line"] + detail))
+        elif result[0] == "skip" and s["cases"] == 0:
+            rows.append((f"suite {name}", "skip", [result[3]]))
+        elif result[0] == "fail" and not failed:
+            rows.append((f"suite {name}", "fail",
+                         ["reported not ok, but no case failed"] + detail))
+        elif result[0] == "pass" and s["cases"] == 0 and not failed:
+            rows.append((f"suite {name}", "fail", ["reported no test case"] + detail))
+        last = k + 1
+
     for k, line in enumerate(body):
-        m = KUNIT_CASE.match(line)
-        if m:
-            status = "skip" if m.group(4) else ("fail" if m.group(1) else "pass")
-            res.add(group, m.group(3), status, body[last:k + 1] if status == "fail" else
-                    [m.group(5) or ""] if status == "skip" else [])
-            n += 1
-            suite_cases += 1
-            last = k + 1
-            continue
-        m = KUNIT_SUITE.match(line)
-        if m and not line.startswith(" "):
-            # A suite that failed before running any case (init error).
-            if m.group(1) and suite_cases == 0:
-                res.add(group, f"suite {m.group(3)}", "fail", body[last:k + 1])
-                n += 1
-            suite_cases = 0
-            last = k + 1
-    return n
+        indent = len(line) - len(line.lstrip(" "))
+        text = line.strip()
+        if indent == 0:
+            plan = plan_line(text)
+            if plan:
+                planned += plan[0]
+                continue
+            r = tap_result(text)
+            if r:
+                end_suite(k, r)
+                suite = None
+                counted += 1
+        elif indent == 4:
+            if text.startswith("KTAP version"):
+                continue
+            if text.startswith("# Subtest: "):
+                if suite:  # the previous suite never printed its result
+                    end_suite(k - 1, None)
+                suite = {"name": text[len("# Subtest: "):].strip(), "plan": None,
+                         "cases": 0, "failed": False}
+                continue
+            suite = suite or {"name": None, "plan": None, "cases": 0, "failed": False}
+            plan = plan_line(text)
+            if plan:
+                suite["plan"] = plan[0]
+                continue
+            r = tap_result(text)
+            if r:
+                status, _, name, reason = r
+                rows.append((name, status, body[last:k + 1] if status == "fail" else
+                             [reason] if status == "skip" else []))
+                suite["cases"] += 1
+                suite["failed"] |= status == "fail"
+                counted += 1
+                last = k + 1
+    if suite:
+        end_suite(len(body) - 1, None)
+    if reported < planned:
+        rows.append(("all planned suites reported", "fail",
+                     [f"{planned - reported} of {planned} planned suites missing"]
+                     + body[-20:]))
+    return rows, counted
 
 
-def count_kselftest(prog, body, res):
+def count_kselftest(prog, body, rc, res):
+    """One selftest program's TAP and exit code (None: no end marker)."""
+    group = f"selftest {prog}"
     last = 0
-    planned = None
-    seen = 0
+    plan = None
+    statuses = []
+    bailed = False
     for k, raw in enumerate(body):
         line = raw.rstrip()
         if TS.match(line):
             continue  # kernel message interleaved with the test output
-        m = re.match(r"^1\.\.(\d+)$", line)
-        if m:
-            planned = int(m.group(1))
+        p = plan_line(line)
+        if p:
+            plan = plan or p
             continue
-        m = KSFT.match(line)
-        if not m:
+        if line.startswith("Bail out!"):
+            res.add(group, f"{prog}: bailed out", "fail", body[last:k + 1])
+            bailed = True
+            last = k + 1
             continue
-        directive = m.group(4)
-        if directive == "SKIP":
-            status = "skip"
-        elif m.group(1) or directive == "TIMEOUT":
-            status = "fail"
-        else:
-            status = "pass"
-        name = f"{prog}: {m.group(3)}"
+        r = tap_result(line)
+        if not r:
+            continue
+        status, _, name, reason = r
         detail = body[last:k + 1] if status == "fail" else (
-            [m.group(5) or ""] if status == "skip" else [])
-        res.add(f"selftest {prog}", name, status, detail)
-        seen += 1
+            [reason] if status == "skip" else [])
+        res.add(group, f"{prog}: {name}", status, detail)
+        statuses.append(status)
         last = k + 1
-    if planned is not None and seen < planned:
-        res.add(f"selftest {prog}", f"{prog}: all {planned} planned tests reported", "fail",
-                [f"only {seen} of {planned} results"] + body[-20:])
+
+    n = len(statuses)
+    if plan is None and n:
+        res.add(group, f"{prog}: TAP plan", "fail",
+                [f"{n} results but no '1..N' plan"] + body[-20:])
+    elif plan and n != plan[0]:
+        res.add(group, f"{prog}: all {plan[0]} planned tests reported", "fail",
+                [f"{plan[0] - n} of {plan[0]} planned tests missing" if n < plan[0]
+                 else f"{n} results for a plan of {plan[0]}"] + body[-20:])
+
+    # The program as a whole: it must have finished, and its exit code
+    # must agree with what it reported.
+    tests_failed = bailed or "fail" in statuses
+    status, why = "fail", None
+    if rc is None:
+        why = "never finished (guest died?)"
+    elif rc in ("124", "143"):
+        why = f"timed out (exit code {rc})"
+    elif plan and plan[0] == 0 and n == 0 and not bailed:
+        if rc in ("0", "4"):
+            status, why = "skip", plan[1] or "planned no tests"
+        else:
+            why = f"planned no tests but exited with {rc}"
+    elif n == 0 and not bailed:
+        why = f"reported no test result (exit code {rc})"
+    elif rc == "0":
+        status = "pass"
+    elif rc == "4":
+        if all(x == "skip" for x in statuses):
+            status = "pass"
+        else:
+            why = "exit code 4 (skip), but not every test skipped"
+    elif rc == "1" and tests_failed:
+        why = "exit code 1 (failed tests)"
+    elif rc.isdigit() and int(rc) > 128:
+        why = f"exit code {rc} (killed by signal {int(rc) - 128})"
+    else:
+        why = f"exit code {rc}" + ("" if tests_failed else ", although no test failed")
+    if status == "skip":
+        detail = [why]
+    elif status == "fail":
+        detail = [f"{prog}: {why}"] + ([] if rc == "1" and tests_failed else body[-15:])
+    else:
+        detail = []
+    res.add("guest", f"selftest program {prog}", status, detail)
 
 
 def uapi_docs(path):
