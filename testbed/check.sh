@@ -29,11 +29,19 @@ fail() { # PHASE WHAT
 }
 FAILS=()
 
-# Count one guest's console log into PHASE.
+# Count one guest's console log into PHASE. Every selftest program and
+# KUnit suite that prepare_guest put in the initramfs must report.
 count_guest() { # PHASE LOG TAINT_BITS
-	local sum=$FWCTL_CACHE/guest-$1/summary pass fail skip
+	local dir=$FWCTL_CACHE/guest-$1 pass fail skip expect=()
+	local sum=$dir/summary
+	if [[ -f $dir/expect-selftests ]]; then
+		expect+=(--expect-selftests "$(paste -sd, "$dir/expect-selftests")")
+	fi
+	if [[ -f $dir/expect-kunit ]]; then
+		expect+=(--expect-kunit "$(paste -sd, "$dir/expect-kunit")")
+	fi
 	rm -f "$sum"
-	python3 "$TESTBED_DIR/parse.py" --phase "$1" --expected-taint "$3" \
+	python3 "$TESTBED_DIR/parse.py" --phase "$1" --expected-taint "$3" "${expect[@]}" \
 		--uapi "$TESTBED_DIR/../include/uapi/fwctl/fwctl.h" \
 		--summary "$sum" "$2" || true
 	if [[ -f $sum ]]; then

@@ -352,9 +352,46 @@ guest_kernel() { # KIND
 }
 guest_initrd() { echo "$FWCTL_CACHE/guest-$1/initramfs-$2.cpio.gz"; } # KIND MODE
 
+# kunit_suites DIR: the name of each KUnit suite that the *kunit*.c files
+# under DIR register, one a line: the .name of every struct kunit_suite
+# given to kunit_test_suite() or kunit_test_suites() on one line.
+kunit_suites() {
+	# shellcheck disable=SC2016 # the $ are awk's, not the shell's
+	find "$1" -name '*kunit*.c' -print0 | sort -z | xargs -0 -r awk '
+		/struct kunit_suite [A-Za-z0-9_]+ = \{/ {
+			var = $0
+			sub(/.*struct kunit_suite /, "", var)
+			sub(/[ =].*/, "", var)
+		}
+		var != "" && /\.name[ \t]*=[ \t]*"/ {
+			s = $0
+			sub(/^[^"]*"/, "", s)
+			sub(/".*/, "", s)
+			name[FILENAME, var] = s
+			var = ""
+		}
+		/^kunit_test_suites?\(/ {
+			s = $0
+			sub(/^[^(]*\(/, "", s)
+			sub(/\).*/, "", s)
+			gsub(/[&[:space:]]/, "", s)
+			n = split(s, v, ",")
+			for (i = 1; i <= n; i++)
+				used[++nused] = FILENAME SUBSEP v[i]
+		}
+		END {
+			for (i = 1; i <= nused; i++)
+				if (used[i] in name)
+					print name[used[i]]
+		}'
+}
+
 # prepare_guest KIND MODE: build the user space for a debug or stock guest
 # and pack its initramfs (guest_initrd KIND MODE). Exits 3 if the selftests
 # or the CLI did not build: the initramfs is still made, without them.
+# Also writes what the guest must report, for check.sh to pass to parse.py:
+# expect-selftests, every program the selftest Makefile declares, and, when
+# the KUnit module is in the initramfs, expect-kunit with its suites.
 prepare_guest() {
 	local kind=$1 mode=$2 dir=$FWCTL_CACHE/guest-$1 kodir hdrs rc=0
 	if [[ $kind == debug ]]; then
@@ -363,12 +400,19 @@ prepare_guest() {
 		kodir=$FWCTL_CACHE/stock-src/drivers/fwctl hdrs=$REPO/include/uapi
 	fi
 	rm -rf "$dir/modules"
+	rm -f "$dir/expect-selftests" "$dir/expect-kunit"
 	mkdir -p "$dir/modules"
 	find "$kodir" -name '*.ko' -exec cp {} "$dir/modules/" \;
 	build_selftests "$dir/selftests" "$hdrs" "$kind" || rc=3
 	build_cli "$dir/fwctl" "$hdrs" "$kind" || rc=3
 	make_initramfs "$(guest_initrd "$kind" "$mode")" "$dir/modules" "$dir/selftests" \
 		"$dir/fwctl" "$kind" "$mode"
+	xargs -r -n1 basename <"$dir/selftests/.progs" >"$dir/expect-selftests"
+	if [[ -f $dir/modules/fwctl_kunit.ko ]]; then
+		kunit_suites "$REPO/drivers/fwctl" >"$dir/expect-kunit"
+		[[ -s $dir/expect-kunit ]] ||
+			log "no KUnit suite name found in drivers/fwctl; any suite will do"
+	fi
 	return "$rc"
 }
 

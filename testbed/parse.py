@@ -24,7 +24,10 @@ Nothing that did not run may count as a pass:
     out, exited other than 0 or 4, or exited 4 without skipping every
     test, fails; so does "Bail out!";
   - a KUnit suite that says "not ok" with no failing case fails, as does
-    one that reported no case or never printed its result line.
+    one that reported no case or never printed its result line;
+  - with --expect-selftests and --expect-kunit (what the host put in the
+    initramfs), every expected program and KUnit suite that did not report
+    at all fails.
 Prints a table and every failure with the console lines behind it, and
 writes "PASS FAIL SKIP" to --summary.
 """
@@ -66,7 +69,7 @@ def strip_ts(line):
     return TS.sub("", line, count=1)
 
 
-def parse(lines, expected_taint):
+def parse(lines, expected_taint, expected_selftests=None, expected_kunit=None):
     res = Results()
     marks = []  # (index, text)
     for i, line in enumerate(lines):
@@ -96,31 +99,52 @@ def parse(lines, expected_taint):
     sec = section("kunit begin", "kunit end")
     if sec:
         body = [strip_ts(x) for x in lines[sec[0]:sec[1]]]
-        rows, n = count_kunit(body)
+        rows, n, suites = count_kunit(body)
         if n == 0:
-            rows = []
+            rows, suites = [], []
             for i, text in marks:
                 if text.startswith("kunit-debugfs begin"):
                     s = section(text, "kunit-debugfs end", i)
-                    r, k = count_kunit(lines[s[0]:s[1]])
+                    r, k, names = count_kunit(lines[s[0]:s[1]])
                     rows += r
                     n += k
+                    suites += names
         for row in rows:
             res.add("kunit", *row)
         if n == 0:
+            want = ", ".join(expected_kunit or [])
             res.add("kunit", "KUnit results present", "fail",
-                    ["no KTAP result lines between the kunit markers:"] + body[-30:])
+                    ([f"expected suites: {want}"] if want else [])
+                    + ["no KTAP result lines between the kunit markers:"] + body[-30:])
+        else:
+            for name in expected_kunit or []:
+                if name not in suites:
+                    res.add("kunit", f"suite {name}", "fail",
+                            [f"KUnit suite {name} did not report; reported: "
+                             + (", ".join(suites) or "none")])
+    elif expected_kunit is not None:
+        # The module was in the initramfs but its tests never started.
+        for name in [f"suite {x}" for x in expected_kunit] or ["KUnit module"]:
+            res.add("kunit", name, "fail",
+                    ["did not report: no 'kunit begin' marker in the log"])
 
     # Selftest programs. The output of one is up to the next marker, which
     # guest-init.sh prints only once the program ended: its end marker.
+    ran = []
     for k, (i, text) in enumerate(marks):
         m = re.match(r"selftest begin (\S+)$", text)
         if not m:
             continue
         prog = m.group(1)
+        ran.append(prog)
         j, after = marks[k + 1] if k + 1 < len(marks) else (len(lines), "")
         m = re.match(rf"selftest end {re.escape(prog)} rc=(\S+)$", after)
         count_kselftest(prog, lines[i + 1:j], m.group(1) if m else None, res)
+    for prog in expected_selftests or []:
+        if prog not in ran:
+            res.add("guest", f"selftest program {prog}", "fail",
+                    [f"{prog}: in the initramfs but never started"
+                     f" (no 'selftest begin {prog}' marker)"])
 
     # Unload.
     rm = [(i, t) for i, t in marks if t.startswith("rmmod ")]
@@ -219,9 +243,10 @@ def plan_line(line):
 
 
 def count_kunit(body):
-    """Rows (name, status, detail) of one KUnit KTAP log, and the number of
-    result lines counted."""
+    """Rows (name, status, detail) of one KUnit KTAP log, the number of
+    result lines counted, and the names of the suites seen."""
     rows = []
+    names = []
     counted = 0
     planned = 0     # top-level plans: how many suites should report
     reported = 0
@@ -233,6 +258,7 @@ def count_kunit(body):
         nonlocal reported, last
         s = suite or {"name": None, "plan": None, "cases": 0, "failed": False}
         name = s["name"] or (result[2] if result else "(unnamed)")
+        names.append(name)
         reported += 1
         detail = body[last:k + 1]
         failed = s["failed"]
@@ -297,7 +323,7 @@ def count_kunit(body):
         rows.append(("all planned suites reported", "fail",
                      [f"{planned - reported} of {planned} planned suites missing"]
                      + body[-20:]))
-    return rows, counted
+    return rows, counted, names
 
 
 def count_kselftest(prog, body, rc, res):
@@ -425,12 +451,22 @@ def check_spec(lines, marks, res, uapi):
                            f"only in the docs: {sorted(doc_errnos - spec_errnos)}"])
 
 
+def name_list(arg):
+    """A comma- or space-separated option as a list; None if not given."""
+    return None if arg is None else [x for x in re.split(r"[,\s]+", arg) if x]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("log")
     ap.add_argument("--phase", default="guest")
     ap.add_argument("--expected-taint", default="",
                     help="comma-separated taint bits that may be set")
+    ap.add_argument("--expect-selftests", metavar="PROG,...",
+                    help="selftest programs in the initramfs: each must run")
+    ap.add_argument("--expect-kunit", metavar="SUITE,...",
+                    help="the KUnit module is in the initramfs and each of these"
+                    " suites must report (an empty list: at least one suite)")
     ap.add_argument("--summary", help="write 'PASS FAIL SKIP' to this file")
     ap.add_argument("--uapi", help="uAPI header to check the exported spec against")
     ap.add_argument("-v", "--verbose", action="store_true", help="list passing tests too")
@@ -439,7 +475,8 @@ def main():
     with open(args.log, errors="replace") as f:
         lines = [x.rstrip("\r\n").replace("\r", "") for x in f]
     expected = [int(b) for b in args.expected_taint.split(",") if b.strip()]
-    res = parse(lines, expected)
+    res = parse(lines, expected, name_list(args.expect_selftests),
+                name_list(args.expect_kunit))
     if args.uapi:
         marks = [(i, x[x.find(MARK) + len(MARK):].strip())
                  for i, x in enumerate(lines) if MARK in x]
