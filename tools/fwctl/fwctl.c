@@ -31,6 +31,10 @@
 /* The core refuses longer requests and responses */
 #define FWCTL_MAX_RPC_LEN (2 * 1024 * 1024)
 #define DEFAULT_OUT_LEN 4096
+/* Device data is a few bytes; a length past this is a broken driver */
+#define MAX_INFO_LEN (16 * 1024 * 1024)
+/* FWCTL_INFO calls to get device data whose length changes between calls */
+#define INFO_TRIES 4
 
 /* Exit codes: 0 success, 1 the operation failed, 2 bad usage */
 #define EXIT_USAGE 2
@@ -338,13 +342,18 @@ static int open_device(const char *dev, char *path, size_t len)
 	return fd;
 }
 
-/* FWCTL_INFO into a buffer that grows until the device data fits */
+/*
+ * FWCTL_INFO into a buffer that grows until the device data fits. The length
+ * the kernel reports is only believed up to the buffer it was given: a
+ * length that keeps growing or is beyond reason fails with EOVERFLOW.
+ */
 static int get_info(int fd, __u32 *type, void **data, __u32 *len)
 {
 	__u32 size = 64;
 	void *buf = NULL;
+	int try;
 
-	for (;;) {
+	for (try = 0; try != INFO_TRIES; try++) {
 		struct fwctl_info cmd = {
 			.size = sizeof(cmd),
 			.device_data_len = size,
@@ -368,8 +377,13 @@ static int get_info(int fd, __u32 *type, void **data, __u32 *len)
 			*len = cmd.device_data_len;
 			return 0;
 		}
+		if (cmd.device_data_len > MAX_INFO_LEN)
+			break;
 		size = cmd.device_data_len;
 	}
+	free(buf);
+	errno = EOVERFLOW;
+	return -1;
 }
 
 static int cmd_list(int argc, char **argv)
@@ -619,8 +633,11 @@ static const char *mock_status_name(__u16 status)
 }
 
 /*
- * Send one mock command. Returns the response, whose header has been
- * checked, or NULL after reporting the failure.
+ * Send one mock command with a response buffer of @out_len bytes, at least a
+ * header. Returns the response, whose header has been checked, and in
+ * *@rsp_len the number of its bytes that are in the buffer: never more than
+ * @out_len, whatever length the kernel reports. Returns NULL after reporting
+ * the failure.
  */
 static struct fwctl_mock_rsp *mock_cmd(int fd, __u32 scope, __u16 opcode,
 				       __u64 arg, const void *payload,
@@ -630,23 +647,28 @@ static struct fwctl_mock_rsp *mock_cmd(int fd, __u32 scope, __u16 opcode,
 	struct fwctl_mock_cmd hdr = { .opcode = opcode, .arg = arg };
 	struct fwctl_mock_rsp *rsp;
 	struct bytes req = {};
+	__u32 full_len;
 	void *out;
 
 	bytes_add(&req, &hdr, sizeof(hdr));
 	if (payload_len)
 		bytes_add(&req, payload, payload_len);
-	if (do_rpc(fd, scope, req.data, req.len, out_len, &out, rsp_len)) {
+	if (do_rpc(fd, scope, req.data, req.len, out_len, &out, &full_len)) {
 		ioctl_error("RPC");
 		free(req.data);
 		return NULL;
 	}
 	free(req.data);
 	rsp = out;
+	*rsp_len = full_len < out_len ? full_len : out_len;
 	if (*rsp_len < sizeof(*rsp) || rsp->opcode != opcode) {
-		error("malformed response of %u bytes", *rsp_len);
+		error("malformed response of %u bytes", full_len);
 		free(out);
 		return NULL;
 	}
+	if (full_len > out_len)
+		error("response of %u bytes cut to the %u bytes expected",
+		      full_len, out_len);
 	if (opcode != FWCTL_MOCK_OP_ECHO && rsp->status) {
 		error("firmware status: %s (%u)", mock_status_name(rsp->status),
 		      rsp->status);
@@ -740,7 +762,12 @@ static int cmd_mock(int argc, char **argv)
 		rsp = mock_cmd(fd, have_scope ? scope : FWCTL_RPC_CONFIGURATION,
 			       FWCTL_MOCK_OP_QUERY, 0, NULL, 0,
 			       sizeof(*rsp) + sizeof(*q), &rsp_len);
-		if (rsp && rsp_len >= sizeof(*rsp) + sizeof(*q)) {
+		if (rsp && rsp_len < sizeof(*rsp) + sizeof(*q)) {
+			error("malformed response of %u bytes", rsp_len);
+			free(rsp);
+			rsp = NULL;
+		}
+		if (rsp) {
 			q = (struct fwctl_mock_query *)(rsp + 1);
 			printf("firmware version: %u.%u (0x%08x)\n",
 			       q->fw_version >> 16, q->fw_version & 0xffff,
@@ -790,8 +817,16 @@ static int cmd_mock(int argc, char **argv)
 			       FWCTL_MOCK_OP_READ_LOG, n, NULL, 0,
 			       sizeof(*rsp) + n, &rsp_len);
 		if (rsp) {
-			printf("firmware log: %u bytes\n", rsp->len);
-			hexdump(rsp + 1, rsp_len - sizeof(*rsp));
+			/* Only what is both claimed and received */
+			__u32 got = rsp_len - sizeof(*rsp);
+
+			if (rsp->len != got)
+				error("the header claims %u bytes of log, %u came",
+				      rsp->len, got);
+			if (rsp->len < got)
+				got = rsp->len;
+			printf("firmware log: %u bytes\n", got);
+			hexdump(rsp + 1, got);
 		}
 	} else if (!strcmp(req, "read-reg")) {
 		__u64 reg = mock_number("register", argv[1], ULLONG_MAX);
