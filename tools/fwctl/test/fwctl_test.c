@@ -1,0 +1,666 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host test of the fwctl tool: no fwctl device, no root.
+ *
+ * The tool is compiled into this program with two renames: its main()
+ * becomes fwctl_main(), and its ioctl() calls go to fake_ioctl() below, which
+ * plays the fwctl core and the mock's firmware. The fake follows the uAPI
+ * (it fills at most the buffer it is given and reports the full length) but
+ * can report any length, as a broken kernel or driver could. Each case runs
+ * the tool in a child process on the device path /dev/null and checks its
+ * exit status, its output and the ioctls it made.
+ *
+ * Built with ASan and UBSan by `make check`: a read past a buffer ends the
+ * child with a report, which fails the case and is shown.
+ */
+#define main fwctl_main
+#define ioctl fake_ioctl
+#include "../fwctl.c"
+#undef ioctl
+#undef main
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#define DEV "/dev/null"
+/* Stand-ins in a case's arguments for files made at run time */
+#define REQ_FILE "@req"
+#define OUT_FILE "@out"
+/* A child that takes longer has hung */
+#define CHILD_SECONDS 10
+/* Bytes a child may write to a file, its output included */
+#define CHILD_FSIZE (64 << 20)
+/* Lines of a failed case's output shown, per stream */
+#define SHOW_LINES 60
+/* Filler of the response bytes the fake reports past the real ones */
+#define FILLER 0xa5
+
+/*
+ * How the fake misbehaves; all zero is a well-behaved core and mock. A
+ * reported length is the real one plus an extra, which may be negative.
+ */
+struct fake {
+	int info_errno;
+	__u32 info_type;		/* 0: the mock */
+	long long info_extra;		/* to the 16 bytes of device data */
+	bool info_grow;			/* always one more than the buffer */
+	int rpc_errno;
+	long long rsp_extra;		/* to the response's length */
+	long long hdr_len_extra;	/* to the header's @len */
+	bool bad_opcode;		/* the header names another opcode */
+};
+
+struct test {
+	const char *name;
+	const char *argv[16];
+	struct fake fake;
+	int rc;
+	const char *out;	/* must be in the standard output */
+	const char *no_out;	/* must not be */
+	const char *err;	/* must be in the standard error */
+	const char *log;	/* must be in the log of ioctls */
+	bool no_ioctl;		/* the tool must not call ioctl() */
+	long file_len;		/* length of OUT_FILE after the run, if > 0 */
+};
+
+static struct fake fake;
+static FILE *ioctl_log;
+
+static void log_hex(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i != len && i != 64; i++)
+		fprintf(ioctl_log, "%02x", p[i]);
+	if (len > 64)
+		fputs("...", ioctl_log);
+}
+
+static int fake_info(struct fwctl_info *cmd)
+{
+	struct fwctl_info_mock data = {
+		.fw_version = FWCTL_MOCK_FW_VERSION,
+		.uctx_id = 7,
+		.max_objects = FWCTL_MOCK_MAX_OBJECTS,
+	};
+	unsigned char *buf = (unsigned char *)(uintptr_t)cmd->out_device_data;
+	__u32 len = cmd->device_data_len;
+
+	fprintf(ioctl_log, "INFO device_data_len=%u\n", len);
+	if (fake.info_errno) {
+		errno = fake.info_errno;
+		return -1;
+	}
+	cmd->out_device_type = fake.info_type ? fake.info_type :
+				FWCTL_DEVICE_TYPE_MOCK;
+	if (!len)
+		return 0;
+	memcpy(buf, &data, len < sizeof(data) ? len : sizeof(data));
+	/*
+	 * The core zeroes the rest of the buffer. Touch only its last byte:
+	 * that is enough for ASan to catch a buffer smaller than it was said
+	 * to be, and it keeps a huge one cheap.
+	 */
+	if (len > sizeof(data))
+		buf[len - 1] = 0;
+	if (fake.info_grow)
+		cmd->device_data_len = len + 1;
+	else
+		cmd->device_data_len = sizeof(data) + fake.info_extra;
+	return 0;
+}
+
+/* The mock firmware's answer to a request, in a buffer of its own */
+static unsigned char *firmware(const unsigned char *in, size_t in_len,
+			       size_t *len)
+{
+	const struct fwctl_mock_cmd *cmd = (const void *)in;
+	const unsigned char *payload = in + sizeof(*cmd);
+	size_t payload_len = in_len - sizeof(*cmd);
+	struct fwctl_mock_rsp *rsp;
+	size_t i, n = sizeof(*rsp);
+	__u64 value = 0;
+	__u16 status = 0;
+	__u32 rsp_len = 0;
+
+	/* Echo, and what is not a mock command */
+	if (in_len < sizeof(*cmd) || cmd->opcode == FWCTL_MOCK_OP_ECHO ||
+	    cmd->opcode > FWCTL_MOCK_OP_LAST) {
+		rsp = malloc(in_len ? in_len : 1);
+		memcpy(rsp, in, in_len);
+		*len = in_len;
+		return (unsigned char *)rsp;
+	}
+	switch (cmd->opcode) {
+	case FWCTL_MOCK_OP_QUERY:
+		rsp_len = sizeof(struct fwctl_mock_query);
+		break;
+	case FWCTL_MOCK_OP_READ_LOG:
+		rsp_len = cmd->arg;
+		break;
+	case FWCTL_MOCK_OP_SUM:
+		for (i = 0; i != payload_len; i++)
+			value += payload[i];
+		break;
+	case FWCTL_MOCK_OP_OBJ_CREATE:
+		value = 42;
+		break;
+	case FWCTL_MOCK_OP_READ_REG:
+		if (cmd->arg >= FWCTL_MOCK_NUM_REGS)
+			status = FWCTL_MOCK_STATUS_BAD_ARG;
+		value = 0x1122334455667788ULL;
+		break;
+	case FWCTL_MOCK_OP_WRITE_REG:
+		value = 5;
+		break;
+	case FWCTL_MOCK_OP_POKE:
+		value = payload_len;
+		break;
+	}
+	n += rsp_len;
+	rsp = calloc(1, n);
+	rsp->opcode = cmd->opcode ^ (fake.bad_opcode ? 0x80 : 0);
+	rsp->status = status;
+	rsp->len = rsp_len + fake.hdr_len_extra;
+	rsp->value = value;
+	if (cmd->opcode == FWCTL_MOCK_OP_QUERY) {
+		struct fwctl_mock_query *q = (void *)(rsp + 1);
+
+		q->fw_version = FWCTL_MOCK_FW_VERSION;
+		q->nr_objects = 3;
+		q->nr_regs = FWCTL_MOCK_NUM_REGS;
+		q->mem_size = FWCTL_MOCK_MEM_SIZE;
+	} else if (cmd->opcode == FWCTL_MOCK_OP_READ_LOG) {
+		for (i = 0; i != rsp_len; i++)
+			((__u8 *)(rsp + 1))[i] = fwctl_mock_log_byte(i);
+	}
+	*len = n;
+	return (unsigned char *)rsp;
+}
+
+static int fake_rpc(struct fwctl_rpc *cmd)
+{
+	const unsigned char *in = (const void *)(uintptr_t)cmd->in;
+	unsigned char *out = (void *)(uintptr_t)cmd->out;
+	size_t real_len, len, copy;
+	unsigned char *rsp;
+
+	fprintf(ioctl_log, "RPC scope=%u in_len=%u out_len=%u\n  in=",
+		cmd->scope, cmd->in_len, cmd->out_len);
+	log_hex(in, cmd->in_len);
+	fputc('\n', ioctl_log);
+	if (fake.rpc_errno) {
+		errno = fake.rpc_errno;
+		return -1;
+	}
+	rsp = firmware(in, cmd->in_len, &real_len);
+	len = real_len + fake.rsp_extra;
+	copy = len < cmd->out_len ? len : cmd->out_len;
+	memset(out, FILLER, copy);
+	memcpy(out, rsp, copy < real_len ? copy : real_len);
+	free(rsp);
+	cmd->out_len = len;
+	return 0;
+}
+
+int fake_ioctl(int fd, unsigned long request, ...)
+{
+	void *arg;
+	va_list ap;
+	int ret;
+
+	va_start(ap, request);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (fcntl(fd, F_GETFD) < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	if (request == FWCTL_INFO) {
+		ret = fake_info(arg);
+	} else if (request == FWCTL_RPC) {
+		ret = fake_rpc(arg);
+	} else {
+		fprintf(ioctl_log, "ioctl 0x%lx\n", request);
+		errno = ENOTTY;
+		ret = -1;
+	}
+	fflush(ioctl_log);
+	return ret;
+}
+
+/* Read a file from the start, NUL-terminated */
+static char *slurp(FILE *f)
+{
+	size_t cap = 4096, len = 0, n;
+	char *buf = malloc(cap);
+
+	rewind(f);
+	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (cap - len == 1) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+		}
+	}
+	buf[len] = 0;
+	return buf;
+}
+
+/* Made by make_files() */
+static char req_file[PATH_MAX];
+static char out_file[PATH_MAX];
+
+/* What a run of the tool left: its wait status and what it wrote */
+struct result {
+	int status;
+	char *out, *err, *log;
+};
+
+/* Run the tool on @t's arguments in a child; its results in @res */
+static void run(const struct test *t, struct result *res)
+{
+	FILE *out = tmpfile(), *err = tmpfile(), *log = tmpfile();
+	char *argv[ARRAY_SIZE(t->argv) + 1];
+	int argc;
+	pid_t pid;
+
+	if (!out || !err || !log) {
+		perror("tmpfile");
+		exit(1);
+	}
+	for (argc = 0; t->argv[argc]; argc++) {
+		const char *a = t->argv[argc];
+
+		if (!strcmp(a, REQ_FILE))
+			a = req_file;
+		else if (!strcmp(a, OUT_FILE))
+			a = out_file;
+		argv[argc + 1] = (char *)a;
+	}
+	argv[0] = "fwctl";
+	argv[argc + 1] = NULL;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		exit(1);
+	}
+	if (!pid) {
+		struct rlimit fsize = { CHILD_FSIZE, CHILD_FSIZE };
+
+		fake = t->fake;
+		ioctl_log = log;
+		setrlimit(RLIMIT_FSIZE, &fsize);
+		alarm(CHILD_SECONDS);
+		dup2(fileno(out), STDOUT_FILENO);
+		dup2(fileno(err), STDERR_FILENO);
+		exit(fwctl_main(argc + 1, argv));
+	}
+	if (waitpid(pid, &res->status, 0) != pid) {
+		perror("waitpid");
+		exit(1);
+	}
+	res->out = slurp(out);
+	res->err = slurp(err);
+	res->log = slurp(log);
+	fclose(out);
+	fclose(err);
+	fclose(log);
+}
+
+/* Print the start of @text with each line indented, for a failed case */
+static void show(const char *what, const char *text)
+{
+	const char *p = text, *nl;
+	int lines = 0;
+
+	if (!*text)
+		return;
+	printf("#   %s:\n", what);
+	for (; *p; p = nl + 1) {
+		nl = strchrnul(p, '\n');
+		if (++lines > SHOW_LINES) {
+			printf("#     ...\n");
+			break;
+		}
+		printf("#     %.*s\n", (int)(nl - p), p);
+		if (!*nl)
+			break;
+	}
+}
+
+/* @s in double quotes, with its newlines as \n, for a one-line message */
+static const char *quote(const char *s)
+{
+	static char buf[512];
+	size_t n = 0;
+
+	buf[n++] = '"';
+	for (; *s && n < sizeof(buf) - 4; s++) {
+		if (*s == '\n') {
+			buf[n++] = '\\';
+			buf[n++] = 'n';
+		} else {
+			buf[n++] = *s;
+		}
+	}
+	buf[n++] = '"';
+	buf[n] = 0;
+	return buf;
+}
+
+static bool check(const struct test *t, const struct result *res)
+{
+	bool ok = true;
+	struct stat st;
+
+#define FAIL(...) do { printf("#   " __VA_ARGS__); putchar('\n'); ok = false; } while (0)
+	if (WIFSIGNALED(res->status))
+		FAIL("killed by signal %d (%s)", WTERMSIG(res->status),
+		     strsignal(WTERMSIG(res->status)));
+	else if (WEXITSTATUS(res->status) != t->rc)
+		FAIL("exit status %d, want %d", WEXITSTATUS(res->status),
+		     t->rc);
+	if (strstr(res->err, "Sanitizer") || strstr(res->err, "runtime error"))
+		FAIL("a sanitizer report");
+	if (t->out && !strstr(res->out, t->out))
+		FAIL("no %s in the output", quote(t->out));
+	if (t->no_out && strstr(res->out, t->no_out))
+		FAIL("%s in the output", quote(t->no_out));
+	if (t->err && !strstr(res->err, t->err))
+		FAIL("no %s in the error output", quote(t->err));
+	if (t->log && !strstr(res->log, t->log))
+		FAIL("no %s in the ioctl log", quote(t->log));
+	if (t->no_ioctl && *res->log)
+		FAIL("ioctl called");
+	if (t->file_len > 0 &&
+	    (stat(out_file, &st) || st.st_size != t->file_len))
+		FAIL("%s is not %ld bytes long", out_file, t->file_len);
+#undef FAIL
+	if (!ok) {
+		show("output", res->out);
+		show("error output", res->err);
+		show("ioctl log", res->log);
+	}
+	return ok;
+}
+
+/* The request of `fwctl mock DEV read-log 200`, as hex */
+#define READ_LOG_200 "06 00 00 00 00 00 00 00 c8 00 00 00 00 00 00 00"
+/* The first 8 bytes of the mock's firmware log, as hexdump() shows them */
+#define LOG_8 "0000  07 26 45 64 83 a2 c1 e0 "
+
+static const struct test tests[] = {
+	/* Arguments: what is refused before any ioctl, with exit status 2 */
+	{ "no command", { NULL }, .rc = 2, .err = "missing command",
+	  .no_ioctl = true },
+	{ "--help", { "info", "--help" }, .rc = 0, .out = "Usage: fwctl",
+	  .no_ioctl = true },
+	{ "help", { "help" }, .rc = 0, .out = "Usage: fwctl" },
+	{ "unknown command", { "frob" }, .rc = 2,
+	  .err = "unknown command 'frob'", .no_ioctl = true },
+	{ "list with an argument", { "list", "x" }, .rc = 2,
+	  .err = "list takes no arguments" },
+	{ "info without a device", { "info" }, .rc = 2,
+	  .err = "info takes one argument" },
+	{ "rpc without a device", { "rpc" }, .rc = 2,
+	  .err = "rpc needs a device" },
+	{ "rpc without a scope", { "rpc", DEV, "01" }, .rc = 2,
+	  .err = "rpc needs --scope", .no_ioctl = true },
+	{ "unknown scope", { "rpc", DEV, "--scope", "bogus", "01" }, .rc = 2,
+	  .err = "unknown scope 'bogus'", .no_ioctl = true },
+	{ "scope past 32 bits", { "rpc", DEV, "-s", "0x100000000", "01" },
+	  .rc = 2, .err = "unknown scope", .no_ioctl = true },
+	{ "--scope without a value", { "rpc", DEV, "--scope" }, .rc = 2,
+	  .err = "--scope needs a value", .no_ioctl = true },
+	{ "--out-len without a value",
+	  { "rpc", DEV, "--scope", "config", "--out-len" }, .rc = 2,
+	  .err = "--out-len needs a value", .no_ioctl = true },
+	{ "--out-len past 32 bits",
+	  { "rpc", DEV, "-s", "0", "--out-len", "4294967296", "01" },
+	  .rc = 2, .err = "bad --out-len '4294967296'", .no_ioctl = true },
+	{ "negative --out-len",
+	  { "rpc", DEV, "-s", "0", "--out-len=-1", "01" }, .rc = 2,
+	  .err = "bad --out-len '-1'", .no_ioctl = true },
+	{ "--out-len with junk", { "rpc", DEV, "-s", "0", "--out-len=8x", "01" },
+	  .rc = 2, .err = "bad --out-len '8x'", .no_ioctl = true },
+	{ "odd number of hex digits", { "rpc", DEV, "-s", "0", "012" },
+	  .rc = 2, .err = "bad hex bytes '012'", .no_ioctl = true },
+	{ "not hex", { "rpc", DEV, "-s", "0", "zz" }, .rc = 2,
+	  .err = "bad hex bytes 'zz'", .no_ioctl = true },
+	{ "bare 0x", { "rpc", DEV, "-s", "0", "0x" }, .rc = 2,
+	  .err = "rpc needs a request", .no_ioctl = true },
+	{ "unknown option", { "rpc", DEV, "-s", "0", "-x" }, .rc = 2,
+	  .err = "unknown option '-x'", .no_ioctl = true },
+	{ "no request", { "rpc", DEV, "--scope", "config" }, .rc = 2,
+	  .err = "rpc needs a request", .no_ioctl = true },
+	{ "hex and -f", { "rpc", DEV, "-s", "0", "-f", REQ_FILE, "01" },
+	  .rc = 2, .err = "not both", .no_ioctl = true },
+	{ "-f without a file", { "rpc", DEV, "-s", "0", "-f" }, .rc = 2,
+	  .err = "-f needs a file name", .no_ioctl = true },
+	{ "-f of a missing file",
+	  { "rpc", DEV, "-s", "0", "-f", "/nonexistent/req" }, .rc = 1,
+	  .err = "cannot open /nonexistent/req", .no_ioctl = true },
+	{ "missing device", { "rpc", "/nonexistent/dev", "-s", "0", "01" },
+	  .rc = 1, .err = "cannot open /nonexistent/dev", .no_ioctl = true },
+	{ "mock without a request", { "mock", DEV }, .rc = 2,
+	  .err = "mock needs a device and a request", .no_ioctl = true },
+	{ "unknown mock request", { "mock", DEV, "frob" }, .rc = 2,
+	  .err = "unknown mock request 'frob'", .no_ioctl = true },
+	{ "mock echo without a string", { "mock", DEV, "echo" }, .rc = 2,
+	  .err = "mock echo takes 1 argument", .no_ioctl = true },
+	{ "mock query with an argument", { "mock", DEV, "query", "1" },
+	  .rc = 2, .err = "mock query takes 0 arguments", .no_ioctl = true },
+	{ "mock --scope without a request",
+	  { "mock", DEV, "--scope", "read" }, .rc = 2,
+	  .err = "needs a request after --scope", .no_ioctl = true },
+	{ "mock write-reg with one argument",
+	  { "mock", DEV, "write-reg", "1" }, .rc = 2,
+	  .err = "mock write-reg takes 2 arguments", .no_ioctl = true },
+	{ "mock sum without bytes", { "mock", DEV, "sum" }, .rc = 2,
+	  .err = "mock sum needs hex bytes", .no_ioctl = true },
+	{ "mock read-log past 2 MiB", { "mock", DEV, "read-log", "2097137" },
+	  .rc = 2, .err = "bad length '2097137'" },
+	{ "mock read-reg of junk", { "mock", DEV, "read-reg", "1x" }, .rc = 2,
+	  .err = "bad register '1x'" },
+	{ "mock poke of no bytes", { "mock", DEV, "poke", "0", "" }, .rc = 2,
+	  .err = "poke needs at least one byte" },
+
+	/* Requests as they reach the kernel */
+	{ "hex forms", { "rpc", DEV, "--scope", "config", "01 02:03,04-05",
+			 "0x0607", "--", "08" },
+	  .rc = 0, .out = "response: 8 bytes\n0000  01 02 03 04 05 06 07 08",
+	  .log = "RPC scope=0 in_len=8 out_len=4096\n  in=0102030405060708\n" },
+	{ "long scope name and --out-len=",
+	  { "rpc", DEV, "--scope=debug-read-only", "--out-len=16", "ff" },
+	  .rc = 0, .log = "RPC scope=1 in_len=1 out_len=16\n  in=ff\n" },
+	{ "numeric scope", { "rpc", DEV, "-s", "0x2a", "--out-len", "0", "ff" },
+	  .rc = 0, .out = "response: 1 bytes\n", .no_out = "0000",
+	  .err = "response truncated to 0 of 1 bytes",
+	  .log = "RPC scope=42 in_len=1 out_len=0\n  in=ff\n" },
+	{ "request from a file", { "rpc", DEV, "-s", "full", "-f", REQ_FILE },
+	  .rc = 0, .log = "RPC scope=3 in_len=16 out_len=4096\n"
+			  "  in=0600000000000000c800000000000000\n" },
+	{ "mock query at a given scope", { "mock", DEV, "--scope=write", "query" },
+	  .rc = 0, .log = "INFO device_data_len=64\n"
+			  "RPC scope=2 in_len=16 out_len=32\n"
+			  "  in=01000000000000000000000000000000\n" },
+	{ "mock read-log", { "mock", DEV, "read-log", "8" }, .rc = 0,
+	  .out = "firmware log: 8 bytes\n" LOG_8, .no_out = "0010",
+	  .log = "RPC scope=1 in_len=16 out_len=24\n"
+		 "  in=06000000000000000800000000000000\n" },
+	{ "mock write-reg", { "mock", DEV, "write-reg", "3", "0x1234" },
+	  .rc = 0,
+	  .out = "register 3: 0x0000000000000005 -> 0x0000000000001234",
+	  .log = "RPC scope=2 in_len=24 out_len=16\n"
+		 "  in=080000000000000003000000000000003412000000000000\n" },
+	{ "mock poke", { "mock", DEV, "poke", "0x10", "de:ad:be:ef" },
+	  .rc = 0, .out = "wrote 4 bytes at offset 16",
+	  .log = "RPC scope=3 in_len=20 out_len=16\n"
+		 "  in=09000000000000001000000000000000deadbeef\n" },
+
+	/* Responses of a well-behaved kernel */
+	{ "info", { "info", DEV }, .rc = 0,
+	  .out = "type: mock (1836016491, 0x6d6f636b)\ndevice data: 16 bytes\n"
+		 "0000  00 00 01 00 07 00 00 00 40 00 00 00 00 00 00 00",
+	  .log = "INFO device_data_len=64\n" },
+	{ "info decoded", { "info", DEV }, .rc = 0,
+	  .out = "mock firmware version: 1.0 (0x00010000)\n"
+		 "context id of this open: 7\nobjects per open: 64\n" },
+	{ "info longer than the first buffer", { "info", DEV },
+	  .fake = { .info_extra = 200 }, .rc = 0,
+	  .out = "device data: 216 bytes\n",
+	  .log = "INFO device_data_len=64\nINFO device_data_len=216\n" },
+	{ "mock query", { "mock", DEV, "query" }, .rc = 0,
+	  .out = "firmware version: 1.0 (0x00010000)\n"
+		 "objects held by this open: 3\ndebug registers: 16\n"
+		 "firmware memory: 256 bytes\n" },
+	{ "mock echo", { "mock", DEV, "echo", "hello" }, .rc = 0,
+	  .out = "echoed 21 bytes: hello\n" },
+	{ "mock sum", { "mock", DEV, "sum", "01", "02 ff" }, .rc = 0,
+	  .out = "sum of 3 bytes: 258\n" },
+	{ "mock obj-create", { "mock", DEV, "obj-create", "5" }, .rc = 0,
+	  .out = "created object 42, tag 5 " },
+	{ "mock read-reg", { "mock", DEV, "read-reg", "3" }, .rc = 0,
+	  .out = "register 3: 0x1122334455667788\n" },
+	{ "rpc response longer than --out-len",
+	  { "rpc", DEV, "--scope", "read", "--out-len", "16", READ_LOG_200 },
+	  .rc = 0, .out = "response: 216 bytes\n0000 ", .no_out = "0010",
+	  .err = "response truncated to 16 of 216 bytes" },
+	{ "rpc -o of a response longer than --out-len",
+	  { "rpc", DEV, "-s", "read", "--out-len", "20", "-o", OUT_FILE,
+	    READ_LOG_200 },
+	  .rc = 0, .err = "response truncated to 20 of 216 bytes",
+	  .file_len = 20 },
+
+	/* Failures the kernel or the firmware report */
+	{ "not the mock", { "mock", DEV, "query" },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 1,
+	  .err = "/dev/null is a cxl device (type 2), not the mock" },
+	{ "firmware status", { "mock", DEV, "read-reg", "99" }, .rc = 1,
+	  .err = "firmware status: BAD_ARG (2)" },
+	{ "RPC error", { "mock", DEV, "query" }, .fake = { .rpc_errno = EPERM },
+	  .rc = 1, .err = "RPC failed: Operation not permitted (EPERM)" },
+	{ "raw RPC error", { "rpc", DEV, "-s", "0", "01" },
+	  .fake = { .rpc_errno = ETIMEDOUT }, .rc = 1,
+	  .err = "RPC failed: Connection timed out (ETIMEDOUT)" },
+	{ "INFO error", { "info", DEV }, .fake = { .info_errno = ENODEV },
+	  .rc = 1, .err = "INFO failed: No such device (ENODEV)" },
+	{ "unknown errno", { "info", DEV }, .fake = { .info_errno = 200 },
+	  .rc = 1, .err = "(errno 200)" },
+
+	/* Lengths that do not match the buffers */
+	{ "read-log: kernel reports more than the buffer",
+	  { "mock", DEV, "read-log", "8" }, .fake = { .rsp_extra = 1 << 20 },
+	  .rc = 0, .out = "firmware log: 8 bytes\n" LOG_8, .no_out = "0010",
+	  .err = "response of 1048600 bytes cut to the 24 bytes expected" },
+	{ "read-log: header claims more than came",
+	  { "mock", DEV, "read-log", "8" },
+	  .fake = { .hdr_len_extra = 0xfffffff0 }, .rc = 0,
+	  .out = "firmware log: 8 bytes\n" LOG_8, .no_out = "0010",
+	  .err = "the header claims 4294967288 bytes of log, 8 came" },
+	{ "read-log: header claims less than came",
+	  { "mock", DEV, "read-log", "8" }, .fake = { .hdr_len_extra = -4 },
+	  .rc = 0, .out = "firmware log: 4 bytes\n0000  07 26 45 64    ",
+	  .no_out = "83", .err = "the header claims 4 bytes of log, 8 came" },
+	{ "read-log: response shorter than a header",
+	  { "mock", DEV, "read-log", "8" }, .fake = { .rsp_extra = -10 },
+	  .rc = 1, .err = "malformed response of 14 bytes",
+	  .no_out = "firmware log" },
+	{ "echo: kernel reports more than the buffer",
+	  { "mock", DEV, "echo", "hi" }, .fake = { .rsp_extra = 1 << 20 },
+	  .rc = 0, .out = "echoed 18 bytes: hi\n",
+	  .err = "response of 1048594 bytes cut to the 18 bytes expected" },
+	{ "echo: kernel reports the longest response",
+	  { "mock", DEV, "echo", "hi" },
+	  .fake = { .rsp_extra = FWCTL_MAX_RPC_LEN - 18 }, .rc = 0,
+	  .out = "echoed 18 bytes: hi\n" },
+	{ "echo: response shorter than a header",
+	  { "mock", DEV, "echo", "hi" }, .fake = { .rsp_extra = -18 },
+	  .rc = 1, .err = "malformed response of 0 bytes" },
+	{ "echo: kernel reports a shorter echo",
+	  { "mock", DEV, "echo", "hello" }, .fake = { .rsp_extra = -3 },
+	  .rc = 0, .out = "echoed 18 bytes: he\n" },
+	{ "query: header only", { "mock", DEV, "query" },
+	  .fake = { .rsp_extra = -16 }, .rc = 1,
+	  .err = "malformed response of 16 bytes",
+	  .no_out = "firmware version" },
+	{ "query: kernel reports more than the buffer",
+	  { "mock", DEV, "query" }, .fake = { .rsp_extra = 4096 }, .rc = 0,
+	  .out = "firmware memory: 256 bytes\n", .err = "cut to the 32 bytes" },
+	{ "sum: empty response", { "mock", DEV, "sum", "01" },
+	  .fake = { .rsp_extra = -16 }, .rc = 1,
+	  .err = "malformed response of 0 bytes", .no_out = "sum of" },
+	{ "read-reg: another opcode", { "mock", DEV, "read-reg", "1" },
+	  .fake = { .bad_opcode = true }, .rc = 1,
+	  .err = "malformed response of 16 bytes" },
+	{ "info: device data keeps growing", { "info", DEV },
+	  .fake = { .info_grow = true }, .rc = 1,
+	  .err = "INFO failed: Value too large for defined data type (EOVERFLOW)",
+	  .no_out = "device data" },
+	{ "info: 4 GiB of device data", { "info", DEV },
+	  .fake = { .info_extra = 0xffffffffU - 16 }, .rc = 1,
+	  .err = "(EOVERFLOW)", .log = "INFO device_data_len=64\n" },
+	{ "mock: 4 GiB of device data", { "mock", DEV, "query" },
+	  .fake = { .info_extra = 0xffffffffU - 16 }, .rc = 1,
+	  .err = "(EOVERFLOW)" },
+	{ "info: less device data than the buffer", { "info", DEV },
+	  .fake = { .info_extra = -12 }, .rc = 0,
+	  .out = "device data: 4 bytes\n0000  00 00 01 00  ",
+	  .no_out = "\n0010 " },
+};
+
+static void make_files(void)
+{
+	static const unsigned char req[] = {
+		6, 0, 0, 0, 0, 0, 0, 0, 200, 0, 0, 0, 0, 0, 0, 0,
+	};
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	int fd;
+
+	snprintf(req_file, sizeof(req_file), "%s/fwctl_test.req.XXXXXX", tmp);
+	snprintf(out_file, sizeof(out_file), "%s/fwctl_test.out.XXXXXX", tmp);
+	fd = mkstemp(req_file);
+	if (fd < 0 || write(fd, req, sizeof(req)) != sizeof(req) || close(fd)) {
+		perror(req_file);
+		exit(1);
+	}
+	fd = mkstemp(out_file);
+	if (fd < 0 || close(fd)) {
+		perror(out_file);
+		exit(1);
+	}
+}
+
+int main(void)
+{
+	unsigned int i, passed = 0, failed = 0;
+
+	make_files();
+	printf("TAP version 13\n1..%zu\n", ARRAY_SIZE(tests));
+	for (i = 0; i != ARRAY_SIZE(tests); i++) {
+		const struct test *t = &tests[i];
+		struct result res;
+
+		run(t, &res);
+		if (check(t, &res)) {
+			printf("ok %u %s\n", i + 1, t->name);
+			passed++;
+		} else {
+			printf("not ok %u %s\n", i + 1, t->name);
+			failed++;
+		}
+		free(res.out);
+		free(res.err);
+		free(res.log);
+	}
+	unlink(req_file);
+	unlink(out_file);
+	printf("fwctl_test: %u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
