@@ -6,7 +6,8 @@
 #   make clean                          remove the module build products
 #   make check                          everything: lint, debug and stock kernels
 #   make run [INTERACTIVE=1]            boot the debug kernel with the mock loaded
-#   make lint                           checkpatch, kernel-doc, sparse, W=1
+#   make lint                           checkpatch, kernel-doc, sparse, W=1,
+#                                       the tool's host test (ASan, UBSan)
 #   make bench                          time fwctl RPCs on the stock kernel (BENCHMARKS.md)
 #   make help                           this text
 
@@ -48,4 +49,4 @@ bench:
 	@testbed/bench.sh
 
 help:
-	@sed -n '3,12s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '3,/^[^#]/s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))

@@ -38,7 +38,7 @@ mapfile -t FILES < <(
 	{
 		find drivers/fwctl -name '*.[ch]'
 		find include/linux/fwctl.h include/uapi/fwctl tools/testing/selftests/fwctl \
-			tools/fwctl -maxdepth 1 -name '*.[ch]'
+			tools/fwctl tools/fwctl/test -maxdepth 1 -name '*.[ch]'
 	} 2>/dev/null | sort
 )
 log "lint: ${#FILES[@]} files: ${FILES[*]}"
@@ -85,6 +85,17 @@ if [[ -d $SRC/drivers/fwctl ]]; then
 	else
 		problem "sparse/W=1 build of drivers/fwctl failed" "$out"
 	fi
+fi
+
+# The command-line tool's host test, under ASan and UBSan: built afresh in
+# the cache, so the work tree stays clean.
+hosttest=$FWCTL_CACHE/tools-fwctl/
+rm -rf "$hosttest"
+mkdir -p "$hosttest"
+if out=$(make -s -C tools/fwctl OUTPUT="$hosttest" check 2>&1); then
+	log "lint: tools/fwctl host test: $(tail -n 1 <<<"$out")"
+else
+	problem "tools/fwctl host test (make -C tools/fwctl check)" "$(grep -v '^ok ' <<<"$out")"
 fi
 
 # The test bed's own scripts.
