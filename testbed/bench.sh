@@ -1,9 +1,10 @@
 #!/bin/bash
 # What `make bench` runs: the cost of a fwctl RPC on the production-like
 # kernel. Builds fwctl.ko and fwctl_mock.ko out of tree against Debian's
-# stock 6.12 headers (as the stock guest of check.sh does), boots Debian's
-# vmlinuz under TCG with -smp 2, runs tools/testing/selftests/fwctl/
-# fwctl_bench against the mock device and prints its tables.
+# stock 6.12 headers and the selftests (fwctl_bench is one of their
+# TEST_GEN_PROGS_EXTENDED), both as the stock guest of check.sh does, boots
+# Debian's vmlinuz under TCG with -smp 2, runs fwctl_bench against the mock
+# device and prints its tables.
 #
 # The tables are kept in $FWCTL_CACHE/logs/bench.txt and put into
 # BENCHMARKS.md between its bench-table markers (FWCTL_BENCH_UPDATE=0 leaves
@@ -23,7 +24,6 @@ export FWCTL_SELFTEST_TIMEOUT=${FWCTL_SELFTEST_TIMEOUT:-900}
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-BENCH_SRC=$REPO/tools/testing/selftests/fwctl/fwctl_bench.c
 BENCH_MD=$REPO/BENCHMARKS.md
 IDLE_WAIT=${FWCTL_BENCH_IDLE_WAIT:-180}
 DIR=$FWCTL_CACHE/guest-bench
@@ -49,6 +49,8 @@ cpu_busy() {
 take_lock
 
 bash "$TESTBED_DIR/lib.sh" build_stock_modules
+# The selftests' Makefile includes the kernel tree's lib.mk.
+bash "$TESTBED_DIR/lib.sh" prepare_tree
 # What was measured, for BENCHMARKS.md: the tree as it was built.
 commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
 git -C "$REPO" diff --quiet HEAD -- drivers include 2>/dev/null ||
@@ -57,10 +59,12 @@ git -C "$REPO" diff --quiet HEAD -- drivers include 2>/dev/null ||
 rm -rf "$DIR"
 mkdir -p "$DIR/modules" "$DIR/prog" "$FWCTL_CACHE/guest-stock"
 find "$FWCTL_CACHE/stock-src/drivers/fwctl" -name '*.ko' -exec cp {} "$DIR/modules/" \;
-log "building fwctl_bench (log: $LOGDIR/bench-build.log)"
-run_logged "$LOGDIR/bench-build.log" \
-	gcc -static -O2 -Wall -isystem "$REPO/include/uapi" \
-	-o "$DIR/prog/fwctl_bench.bin" "$BENCH_SRC" -lpthread
+log "building the selftests and fwctl_bench (log: $LOGDIR/selftests-bench.log)"
+bash "$TESTBED_DIR/lib.sh" build_selftests "$DIR/selftests" "$REPO/include/uapi" bench ||
+	die "selftest build failed (log: $LOGDIR/selftests-bench.log)"
+[[ -x $DIR/selftests/fwctl_bench ]] ||
+	die "the selftests' Makefile did not build fwctl_bench"
+cp "$DIR/selftests/fwctl_bench" "$DIR/prog/fwctl_bench.bin"
 
 # The guest's init runs every program listed in .progs from /selftests,
 # without arguments: a wrapper passes FWCTL_BENCH_ARGS on.
