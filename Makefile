@@ -8,7 +8,8 @@
 #   make run [INTERACTIVE=1]            boot the debug kernel with the mock loaded
 #   make lint                           checkpatch, kernel-doc, sparse, W=1,
 #                                       the tool's host test (ASan, UBSan)
-#   make bench                          time fwctl RPCs on the stock kernel (BENCHMARKS.md)
+#   make bench [UPDATE=1]               time fwctl RPCs on the stock kernel;
+#                                       UPDATE=1 also writes BENCHMARKS.md
 #   make help                           this text
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -46,7 +47,7 @@ lint:
 	@testbed/lint.sh
 
 bench:
-	@testbed/bench.sh
+	@$(if $(UPDATE),FWCTL_BENCH_UPDATE=$(UPDATE) )testbed/bench.sh
 
 help:
 	@sed -n '3,/^[^#]/s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))

@@ -6,10 +6,12 @@
 # Debian's vmlinuz under TCG with -smp 2, runs fwctl_bench against the mock
 # device and prints its tables.
 #
-# The tables are kept in $FWCTL_CACHE/logs/bench.txt and put into
-# BENCHMARKS.md between its bench-table markers (FWCTL_BENCH_UPDATE=0 leaves
-# BENCHMARKS.md alone). FWCTL_BENCH_ARGS passes options to fwctl_bench
-# ("-q" for a quick smoke run, "-n" without the ftrace profile).
+# The tables are kept in $FWCTL_CACHE/logs/bench.txt, and in bench.md beside
+# it as they would go into BENCHMARKS.md. The work tree is left alone unless
+# FWCTL_BENCH_UPDATE=1 (`make bench UPDATE=1`): then bench.md replaces what is
+# between the bench-table markers of BENCHMARKS.md. FWCTL_BENCH_ARGS passes
+# options to fwctl_bench ("-q" for a quick smoke run, "-n" without the
+# ftrace profile).
 #
 # It fails only when the benchmark could not run or print its tables, never
 # on a number. It takes the test bed lock, so it waits for a running
@@ -29,6 +31,7 @@ IDLE_WAIT=${FWCTL_BENCH_IDLE_WAIT:-180}
 DIR=$FWCTL_CACHE/guest-bench
 CONSOLE=$LOGDIR/console-bench.log
 OUT=$LOGDIR/bench.txt
+OUT_MD=$LOGDIR/bench.md
 
 # cpu_busy SECONDS: percentage of the host's CPU time spent busy.
 cpu_busy() {
@@ -118,16 +121,18 @@ fi
 
 cat "$OUT"
 
-if [[ ${FWCTL_BENCH_UPDATE:-1} != 0 && -f $BENCH_MD ]] &&
-	grep -q '^<!-- bench-table-begin -->$' "$BENCH_MD"; then
-	{
-		echo "Last run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit."
-		echo
-		echo '```'
-		cat "$OUT"
-		echo '```'
-	} >"$OUT.md"
-	awk -v table="$OUT.md" '
+{
+	echo "Last run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit."
+	echo
+	echo '```'
+	cat "$OUT"
+	echo '```'
+} >"$OUT_MD"
+
+if [[ ${FWCTL_BENCH_UPDATE:-0} == 0 ]]; then
+	log "tables: $OUT and $OUT_MD; BENCHMARKS.md left alone (make bench UPDATE=1 updates it)"
+elif [[ -f $BENCH_MD ]] && grep -q '^<!-- bench-table-begin -->$' "$BENCH_MD"; then
+	awk -v table="$OUT_MD" '
 		/^<!-- bench-table-begin -->$/ {
 			print
 			while ((getline line < table) > 0)
@@ -139,7 +144,7 @@ if [[ ${FWCTL_BENCH_UPDATE:-1} != 0 && -f $BENCH_MD ]] &&
 		!skip { print }
 	' "$BENCH_MD" >"$BENCH_MD.tmp"
 	mv "$BENCH_MD.tmp" "$BENCH_MD"
-	rm -f "$OUT.md"
-	log "updated the table in $BENCH_MD"
+	log "tables: $OUT; updated the table in $BENCH_MD"
+else
+	die "no bench-table markers in $BENCH_MD to update; the tables are in $OUT_MD"
 fi
-log "tables: $OUT"
