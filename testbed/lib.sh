@@ -202,7 +202,13 @@ prepare_tree() {
 
 # --- debug kernel -----------------------------------------------------------
 
-kmake() { make -C "$SRC" O="$O_DEBUG" ARCH=x86_64 "$@"; }
+# kmake_in BUILD_DIR ARGS...: make in one of the kernel build dirs.
+kmake_in() {
+	local o=$1
+	shift
+	make -C "$SRC" O="$o" ARCH=x86_64 "$@"
+}
+kmake() { kmake_in "$O_DEBUG" "$@"; }
 
 # Check that every line of the fragment made it into .config.
 verify_config() {
@@ -226,33 +232,40 @@ verify_config() {
 	return "$bad"
 }
 
-# tinyconfig + testbed/debug.config + the selftests' own config fragment,
-# then olddefconfig. Redone only when a fragment, the fwctl Kconfig files or
-# the patches changed.
-configure_debug() {
-	local frags=("$TESTBED_DIR/debug.config") stamp=$O_DEBUG/.testbed-config-stamp key f
-	[[ -f $SRC/tools/testing/selftests/fwctl/config ]] &&
-		frags+=("$SRC/tools/testing/selftests/fwctl/config")
+# configure_kernel NAME BUILD_DIR FRAGMENT...: tinyconfig + the fragments,
+# then olddefconfig, in BUILD_DIR. Redone only when a fragment, the fwctl
+# Kconfig files or the patches changed.
+configure_kernel() {
+	local name=$1 o=$2 stamp=$2/.testbed-config-stamp key f
+	shift 2
 	key=$({
-		cat "${frags[@]}" "$FWCTL_CACHE/applied-patches/stamp"
+		cat "$@" "$FWCTL_CACHE/applied-patches/stamp"
 		find "$SRC/drivers/fwctl" -name Kconfig -print0 2>/dev/null | sort -z |
 			xargs -0 -r cat
 	} | sha256sum)
-	if [[ -f $O_DEBUG/.config && -f $stamp && $(cat "$stamp") == "$key" ]]; then
+	if [[ -f $o/.config && -f $stamp && $(cat "$stamp") == "$key" ]]; then
 		return 0
 	fi
-	log "configuring debug kernel in $O_DEBUG"
-	mkdir -p "$O_DEBUG"
+	log "configuring $name kernel in $o"
+	mkdir -p "$o"
 	rm -f "$stamp"
-	run_logged "$LOGDIR/config-debug.log" kmake tinyconfig
-	run_logged "$LOGDIR/config-debug-merge.log" \
-		"$SRC/scripts/kconfig/merge_config.sh" -m -O "$O_DEBUG" "$O_DEBUG/.config" "${frags[@]}"
-	run_logged "$LOGDIR/config-debug-olddefconfig.log" kmake olddefconfig
-	for f in "${frags[@]}"; do
-		verify_config "$f" "$O_DEBUG/.config" ||
-			die "debug kernel .config does not have what $f asks for (see above)"
+	run_logged "$LOGDIR/config-$name.log" kmake_in "$o" tinyconfig
+	run_logged "$LOGDIR/config-$name-merge.log" \
+		"$SRC/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" "$@"
+	run_logged "$LOGDIR/config-$name-olddefconfig.log" kmake_in "$o" olddefconfig
+	for f in "$@"; do
+		verify_config "$f" "$o/.config" ||
+			die "$name kernel .config does not have what $f asks for (see above)"
 	done
 	echo "$key" >"$stamp"
+}
+
+# tinyconfig + testbed/debug.config + the selftests' own config fragment.
+configure_debug() {
+	local frags=("$TESTBED_DIR/debug.config")
+	[[ -f $SRC/tools/testing/selftests/fwctl/config ]] &&
+		frags+=("$SRC/tools/testing/selftests/fwctl/config")
+	configure_kernel debug "$O_DEBUG" "${frags[@]}"
 }
 
 build_debug() {
