@@ -2,7 +2,8 @@
 # The whole test bed, what `make check` runs:
 #   deps -> debug kernel build -> lint -> debug guest (KUnit, selftests,
 #   KASAN/lockdep/kmemleak) -> stock Debian kernel guest (selftests on the
-#   out-of-tree modules).
+#   out-of-tree modules) -> builtin: a small kernel with fwctl and the mock
+#   linked in (init order, the mock registered at boot, the ABI selftest).
 # Every phase counts its tests; a phase that cannot build counts one
 # failure and the others still run. The last line is
 # "N passed, N failed, N skipped"; the exit status is 1 if anything failed.
@@ -151,6 +152,20 @@ if step build_stock_modules; then
 else
 	fail stock "out-of-tree module build (log: $LOGDIR/build-stock.log)"
 	record stock 0 0 0 $((SECONDS - t0))
+fi
+
+# --- fwctl and the mock built in -------------------------------------------------
+# A driver built in (the CXL core will be) needs the fwctl class before its
+# initcall. The phase appends its own row to the summary. Allowed taint:
+# 19 (J) fwctl debug-write RPCs.
+t0=$SECONDS
+if step build_builtin; then
+	TIMES+=("builtin-build=$((SECONDS - t0))s")
+	record builtin 0 0 0 $((SECONDS - t0))
+	boot_guest builtin 19
+else
+	fail builtin "kernel build (log: $LOGDIR/build-builtin.log)"
+	record builtin 0 0 0 $((SECONDS - t0))
 fi
 
 summary

@@ -3,7 +3,7 @@
 # /init of the fwctl test bed guests (busybox ash, PID 1).
 #
 # /etc/testbed.conf (written by testbed/lib.sh) says what to do:
-#   KIND=debug|stock   MODE=test|run   INTERACTIVE=0|1
+#   KIND=debug|stock|builtin   MODE=test|run   INTERACTIVE=0|1
 #   SELFTESTS="prog ..." (in /selftests)   SELFTEST_TIMEOUT=seconds
 # Every step prints an "@@testbed: " marker line that testbed/parse.py reads;
 # keep the two in sync. The script never exits: PID 1 exiting panics.
@@ -74,7 +74,10 @@ if [ "$MODE" = run ]; then
 	finish
 fi
 
-load fwctl
+# A builtin kernel has fwctl and the mock linked in: nothing to load.
+if [ "$KIND" != builtin ]; then
+	load fwctl
+fi
 
 # The API specification as this kernel exports it: the host checks it
 # against the uAPI header's documentation.
@@ -101,7 +104,9 @@ if [ -f /lib/testbed/fwctl_kunit.ko ]; then
 	unload fwctl_kunit
 fi
 
-load fwctl_mock
+if [ "$KIND" != builtin ]; then
+	load fwctl_mock
+fi
 
 for t in $SELFTESTS; do
 	mark "selftest begin $t"
@@ -109,8 +114,10 @@ for t in $SELFTESTS; do
 	mark "selftest end $t rc=$?"
 done
 
-unload fwctl_mock
-unload fwctl
+if [ "$KIND" != builtin ]; then
+	unload fwctl_mock
+	unload fwctl
+fi
 mark "modules begin"
 cat /proc/modules
 mark "modules end"

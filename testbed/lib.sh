@@ -301,6 +301,24 @@ build_stock_modules() {
 	run_logged "$LOGDIR/build-stock.log" make -C "$dst" KDIR="$(stock_kdir)" -j"$JOBS" modules
 }
 
+# --- built-in kernel ----------------------------------------------------------
+
+# fwctl and the mock linked into a small kernel (testbed/builtin.config), in
+# a build dir of its own, from the same patched tree as the debug kernel.
+O_BUILTIN=$FWCTL_CACHE/build-builtin
+# The selftest programs its guest runs: the ABI suite. The others need fault
+# injection, tracing or audit, which that kernel leaves out.
+BUILTIN_SELFTESTS=(fwctl)
+
+build_builtin() {
+	prepare_tree
+	configure_kernel builtin "$O_BUILTIN" "$TESTBED_DIR/builtin.config"
+	log "building built-in kernel (make -j$JOBS bzImage; log: $LOGDIR/build-builtin.log)"
+	local t0=$SECONDS
+	run_logged "$LOGDIR/build-builtin.log" kmake_in "$O_BUILTIN" -j"$JOBS" bzImage || return 1
+	log "built-in kernel built in $((SECONDS - t0)) s"
+}
+
 # --- user space ---------------------------------------------------------------
 
 # Print a variable of the selftest Makefile, one word a line, by adding a
@@ -359,6 +377,8 @@ build_cli() {
 guest_kernel() { # KIND
 	if [[ $1 == debug ]]; then
 		echo "$O_DEBUG/arch/x86/boot/bzImage"
+	elif [[ $1 == builtin ]]; then
+		echo "$O_BUILTIN/arch/x86/boot/bzImage"
 	else
 		stock_vmlinuz
 	fi
@@ -399,14 +419,18 @@ kunit_suites() {
 		}'
 }
 
-# prepare_guest KIND MODE: build the user space for a debug or stock guest
-# and pack its initramfs (guest_initrd KIND MODE). Exits 3 if the selftests
+# prepare_guest KIND MODE: build the user space for a debug, stock or
+# builtin guest and pack its initramfs (guest_initrd KIND MODE). Exits 3 if the selftests
 # or the CLI did not build: the initramfs is still made, without them.
 # Also writes what the guest must report, for check.sh to pass to parse.py:
 # expect-selftests, every program the selftest Makefile declares, and, when
 # the KUnit module is in the initramfs, expect-kunit with its suites.
 prepare_guest() {
 	local kind=$1 mode=$2 dir=$FWCTL_CACHE/guest-$1 kodir hdrs rc=0
+	if [[ $kind == builtin ]]; then
+		prepare_builtin_guest "$mode"
+		return
+	fi
 	if [[ $kind == debug ]]; then
 		kodir=$O_DEBUG/drivers/fwctl hdrs=$O_DEBUG/usr/include
 	else
@@ -426,6 +450,37 @@ prepare_guest() {
 		[[ -s $dir/expect-kunit ]] ||
 			log "no KUnit suite name found in drivers/fwctl; any suite will do"
 	fi
+	return "$rc"
+}
+
+# The builtin guest: no module to load. Its programs are
+# testbed/guest-builtin.sh, the checks of the built-in core and mock, then
+# BUILTIN_SELFTESTS. The uAPI headers are the repo's, as for the stock guest.
+prepare_builtin_guest() {
+	local mode=$1 dir=$FWCTL_CACHE/guest-builtin hdrs=$REPO/include/uapi rc=0 t f found
+	local -a built=()
+	rm -rf "$dir/modules"
+	mkdir -p "$dir/modules"
+	build_selftests "$dir/selftests" "$hdrs" builtin || rc=3
+	mapfile -t built <"$dir/selftests/.progs"
+	echo "$TESTBED_DIR/guest-builtin.sh" >"$dir/selftests/.progs"
+	for t in "${BUILTIN_SELFTESTS[@]}"; do
+		found=""
+		for f in "${built[@]}"; do
+			if [[ ${f##*/} == "$t" ]]; then
+				found=$f
+			fi
+		done
+		if [[ -n $found ]]; then
+			echo "$found" >>"$dir/selftests/.progs"
+		else
+			log "selftest program $t was not built for the builtin guest"
+			rc=3
+		fi
+	done
+	build_cli "$dir/fwctl" "$hdrs" builtin || rc=3
+	make_initramfs "$(guest_initrd builtin "$mode")" "$dir/modules" "$dir/selftests" \
+		"$dir/fwctl" builtin "$mode"
 	return "$rc"
 }
 
