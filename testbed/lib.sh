@@ -481,6 +481,7 @@ prepare_builtin_guest() {
 	build_cli "$dir/fwctl" "$hdrs" builtin || rc=3
 	make_initramfs "$(guest_initrd builtin "$mode")" "$dir/modules" "$dir/selftests" \
 		"$dir/fwctl" builtin "$mode"
+	xargs -r -n1 basename <"$dir/selftests/.progs" >"$dir/expect-selftests"
 	return "$rc"
 }
 
