@@ -39,6 +39,7 @@
 #include "../../../../drivers/fwctl/mock/fwctl_mock.h"
 
 #define DEBUGFS_ROOT "/sys/kernel/debug"
+#define FWCTL_DEBUGFS DEBUGFS_ROOT "/fwctl"
 #define MOCK_DEBUGFS DEBUGFS_ROOT "/fwctl_mock"
 #define MOCK_PLATFORM_DIR "/sys/bus/platform/devices"
 #define FWCTL_CLASS_DIR "/sys/class/fwctl"
@@ -225,6 +226,23 @@ static inline int read_tainted(unsigned long long *val)
 	*val = v;
 	return 0;
 }
+
+/*
+ * How many RPCs reached a driver at DEBUG_WRITE or DEBUG_WRITE_FULL, and so
+ * tainted the kernel, as the core counts them
+ */
+static inline int fwctl_tainting_rpcs(__u64 *val)
+{
+	return read_u64(FWCTL_DEBUGFS "/tainting_rpcs", val);
+}
+
+/* Assert that the core counted @expected tainting RPCs so far */
+#define test_tainting_rpcs(expected)                             \
+	({                                                       \
+		__u64 __val = ULLONG_MAX;                        \
+		ASSERT_OK(fwctl_tainting_rpcs(&__val));          \
+		ASSERT_EQ((__u64)(expected), __val);             \
+	})
 
 static inline bool path_exists(const char *path)
 {
