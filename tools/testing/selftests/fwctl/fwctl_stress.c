@@ -11,8 +11,11 @@
  */
 #include "fwctl_utils.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <time.h>
+#include <sys/mman.h>
+#include <linux/userfaultfd.h>
 
 /* Instance ids of this program, clear of those of the other programs */
 #define STRESS_FIRST_ID 1200
@@ -407,6 +410,291 @@ TEST_F_TIMEOUT(fwctl_stress, unplug_inflight, 120)
 			TH_LOG("the unplug began after the RPCs could have ended: again");
 	}
 	ASSERT_EQ(0, ret);
+}
+
+/*
+ * An unplug while an RPC's copy of its request in, or of its response out,
+ * is stalled at a page fault that user space holds with userfaultfd. The
+ * core copies user memory outside registration_lock, so the unplug must
+ * complete while the copy is held; released, the RPC ends with ENODEV if
+ * it had not reached the driver yet, or with the driver's answer.
+ *
+ * The waits are bounded: an unplug that waits for the copy fails the test
+ * after STALL_WAIT_S, and the copy is released then so that the unplug can
+ * finish.
+ */
+#define STALL_WAIT_S 10
+/* Where the RPC's buffer starts in the page userfaultfd watches */
+#define STALL_OFFSET 64
+
+struct stalled_rpc {
+	pthread_t thread;
+	bool started;
+	/* The request or the response buffer, whichever is not held */
+	union {
+		__u8 req[MOCK_HDR_LEN];
+		struct mock_query_rsp rsp;
+	} buf;
+	int fd;
+	const void *in;
+	__u32 in_len;
+	void *out;
+	__u32 out_len;
+	int ret;
+	int err;
+	int done;
+};
+
+struct stalled_remove {
+	pthread_t thread;
+	bool started;
+	struct mock_inst *inst;
+	double took;
+	int ret;
+	int err;
+	int done;
+};
+
+static void *stalled_rpc_fn(void *arg)
+{
+	struct stalled_rpc *r = arg;
+
+	r->ret = _test_cmd_rpc(r->fd, FWCTL_RPC_CONFIGURATION, r->in,
+			       r->in_len, r->out, &r->out_len);
+	r->err = r->ret ? errno : 0;
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void *stalled_remove_fn(void *arg)
+{
+	struct stalled_remove *r = arg;
+	double start = now_sec();
+
+	r->ret = mock_inst_remove(r->inst);
+	r->err = r->ret ? errno : 0;
+	r->took = now_sec() - start;
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Wait up to @seconds for *@done to be set; returns whether it was */
+static bool wait_done(int *done, double seconds)
+{
+	double end = now_sec() + seconds;
+
+	while (!__atomic_load_n(done, __ATOMIC_ACQUIRE)) {
+		if (now_sec() > end)
+			return false;
+		usleep(1000);
+	}
+	return true;
+}
+
+/* A userfaultfd, or -1 with @why saying why there is none */
+static int uffd_open(char *why, size_t len)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	int fd, err;
+
+	fd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		err = errno;
+		snprintf(why, len,
+			 "no userfaultfd: %s (it needs CONFIG_USERFAULTFD, and CAP_SYS_PTRACE or vm.unprivileged_userfaultfd=1 to hold kernel copies)",
+			 strerror(err));
+		return -1;
+	}
+	if (ioctl(fd, UFFDIO_API, &api)) {
+		err = errno;
+		close(fd);
+		snprintf(why, len, "UFFDIO_API: %s", strerror(err));
+		return -1;
+	}
+	return fd;
+}
+
+FIXTURE(stalled_copy)
+{
+	struct fwctl_base base;
+	int uffd;
+	/* One page, registered for missing-page faults, never touched */
+	__u8 *area;
+	size_t page;
+	struct stalled_rpc rpc;
+	struct stalled_remove remove;
+};
+
+FIXTURE_VARIANT(stalled_copy)
+{
+	/* Stall the copy of the response out rather than of the request in */
+	bool out;
+};
+
+FIXTURE_VARIANT_ADD(stalled_copy, in)
+{
+	.out = false,
+};
+
+FIXTURE_VARIANT_ADD(stalled_copy, out)
+{
+	.out = true,
+};
+
+FIXTURE_SETUP(stalled_copy)
+{
+	struct uffdio_register reg = {};
+	char why[256];
+
+	self->base.fd = -1;
+	self->area = MAP_FAILED;
+	self->page = sysconf(_SC_PAGESIZE);
+	if (geteuid())
+		SKIP(return, "the fwctl selftests must run as root");
+	self->uffd = uffd_open(why, sizeof(why));
+	if (self->uffd < 0)
+		SKIP(return, "%s", why);
+
+	self->area = mmap(NULL, self->page, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->area);
+	reg.range.start = (uintptr_t)self->area;
+	reg.range.len = self->page;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	ASSERT_OK(ioctl(self->uffd, UFFDIO_REGISTER, &reg));
+	ASSERT_TRUE(reg.ioctls & (1ULL << _UFFDIO_COPY));
+
+	fwctl_base_setup(_metadata, &self->base, STRESS_FIRST_ID, 0);
+}
+
+FIXTURE_TEARDOWN(stalled_copy)
+{
+	/* Closing the userfaultfd fails a copy the test did not release */
+	close(self->uffd);
+	if (self->rpc.started && wait_done(&self->rpc.done, STALL_WAIT_S))
+		pthread_join(self->rpc.thread, NULL);
+	if (self->remove.started &&
+	    wait_done(&self->remove.done, STALL_WAIT_S)) {
+		pthread_join(self->remove.thread, NULL);
+		if (!self->remove.ret)
+			self->base.removed = true;
+	}
+	fwctl_base_teardown(_metadata, &self->base);
+	munmap(self->area, self->page);
+}
+
+TEST_F_TIMEOUT(stalled_copy, unplug, 120)
+{
+	struct uffdio_copy copy = {};
+	struct pollfd pfd = { .fd = self->uffd, .events = POLLIN };
+	struct stalled_remove *rm = &self->remove;
+	struct stalled_rpc *rpc = &self->rpc;
+	__u8 *buf = self->area + STALL_OFFSET;
+	struct fwctl_mock_query query;
+	struct mock_query_rsp out;
+	bool faulted, removed, stalled;
+	struct uffd_msg msg = {};
+	__u8 *stage;
+	__u32 len;
+
+	/* Warm the path: the one fault left is on the watched page */
+	test_cmd_query(self->base.fd, &query);
+
+	/* What the page holds once the fault is released */
+	stage = calloc(1, self->page);
+	ASSERT_NE(NULL, stage);
+	rpc->fd = self->base.fd;
+	rpc->in_len = MOCK_HDR_LEN;
+	rpc->out_len = sizeof(out);
+	if (variant->out) {
+		mock_build(rpc->buf.req, FWCTL_MOCK_OP_QUERY, 0, NULL, 0);
+		rpc->in = rpc->buf.req;
+		rpc->out = buf;
+	} else {
+		mock_build(stage + STALL_OFFSET, FWCTL_MOCK_OP_QUERY, 0, NULL,
+			   0);
+		rpc->in = buf;
+		rpc->out = &rpc->buf.rsp;
+	}
+	rm->inst = &self->base.inst;
+
+	ASSERT_EQ(0, pthread_create(&rpc->thread, NULL, stalled_rpc_fn, rpc));
+	rpc->started = true;
+	faulted = poll(&pfd, 1, STALL_WAIT_S * 1000) == 1 &&
+		  read(self->uffd, &msg, sizeof(msg)) == sizeof(msg);
+	if (!faulted) {
+		if (wait_done(&rpc->done, 0))
+			TH_LOG("the RPC did not fault on its %s buffer: it returned %d (%s)",
+			       variant->out ? "out" : "in", rpc->ret,
+			       strerror(rpc->err));
+		else
+			TH_LOG("no fault on the %s buffer in %d s",
+			       variant->out ? "out" : "in", STALL_WAIT_S);
+		free(stage);
+		ASSERT_TRUE(faulted);
+	}
+
+	/* The unplug, while the copy waits */
+	if (!pthread_create(&rm->thread, NULL, stalled_remove_fn, rm))
+		rm->started = true;
+	removed = rm->started && wait_done(&rm->done, STALL_WAIT_S);
+	stalled = !__atomic_load_n(&rpc->done, __ATOMIC_ACQUIRE);
+
+	/* Release the copy, whatever happened */
+	copy.dst = (uintptr_t)self->area;
+	copy.src = (uintptr_t)stage;
+	copy.len = self->page;
+	EXPECT_OK(ioctl(self->uffd, UFFDIO_COPY, &copy));
+	free(stage);
+	ASSERT_TRUE(wait_done(&rpc->done, STALL_WAIT_S));
+	ASSERT_EQ(0, pthread_join(rpc->thread, NULL));
+	rpc->started = false;
+	ASSERT_TRUE(rm->started);
+	ASSERT_TRUE(wait_done(&rm->done, STALL_WAIT_S));
+	ASSERT_EQ(0, pthread_join(rm->thread, NULL));
+	rm->started = false;
+	ASSERT_EQ(0, rm->ret);
+	self->base.removed = true;
+
+	/* The fault was the copy's, on the RPC's buffer, in its direction */
+	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+	ASSERT_EQ((__u64)(uintptr_t)self->area,
+		  msg.arg.pagefault.address & ~((__u64)self->page - 1));
+	ASSERT_EQ(variant->out,
+		  !!(msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WRITE));
+
+	ksft_print_msg("stalled_copy: %s copy held, unplug %s in %.0f ms, RPC %s\n",
+		       variant->out ? "out" : "in",
+		       removed ? "done" : "NOT done", rm->took * 1000,
+		       rpc->ret ? strerror(rpc->err) : "succeeded");
+	if (!removed)
+		TH_LOG("the unplug waited for a user copy held at a page fault");
+	ASSERT_TRUE(removed);
+	ASSERT_TRUE(stalled);
+	ASSERT_FALSE(path_exists(self->base.inst.node));
+
+	if (!variant->out) {
+		/* The device was gone before the driver could see the request */
+		ASSERT_EQ(-1, rpc->ret);
+		ASSERT_EQ(ENODEV, rpc->err);
+	} else if (rpc->ret) {
+		/* A core may check again after the driver: ENODEV then */
+		ASSERT_EQ(ENODEV, rpc->err);
+	} else {
+		/* The driver had answered: the answer is delivered whole */
+		memcpy(&out, buf, sizeof(out));
+		ASSERT_EQ(sizeof(out), rpc->out_len);
+		ASSERT_EQ(FWCTL_MOCK_OP_QUERY, out.rsp.opcode);
+		ASSERT_EQ(FWCTL_MOCK_STATUS_OK, out.rsp.status);
+		ASSERT_EQ(sizeof(out.query), out.rsp.len);
+		ASSERT_EQ(FWCTL_MOCK_FW_VERSION, out.query.fw_version);
+	}
+
+	/* The FD is an orphan now */
+	len = 0;
+	test_err_info(ENODEV, self->base.fd, NULL, &len);
+	ASSERT_ERRNO(ENODEV, _test_cmd_query(self->base.fd,
+					     FWCTL_RPC_CONFIGURATION, &query));
 }
 
 TEST_HARNESS_MAIN
