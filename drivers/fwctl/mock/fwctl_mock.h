@@ -20,6 +20,8 @@
 #define FWCTL_MOCK_NUM_REGS 16
 #define FWCTL_MOCK_MEM_SIZE 256
 #define FWCTL_MOCK_MAX_OBJECTS 64
+/* Commands the emulated firmware executes at once, per instance */
+#define FWCTL_MOCK_MBOX_DEPTH 4
 
 /*
  * debugfs controls, under <debugfs>/fwctl_mock/:
@@ -37,12 +39,24 @@
  * With CONFIG_FAULT_INJECTION_DEBUG_FS the mock also has a fault attribute,
  * <debugfs>/fail_fwctl_mock/, whose points (also counted by
  * /proc/self/task/<tid>/fail-nth) make the emulated firmware fail: creating
- * an FD's context (open fails with EIO) and executing a command (the RPC
- * fails with ETIMEDOUT, as on a mailbox timeout).
+ * an FD's context (open fails with EIO) and taking a command (the RPC fails
+ * with ETIMEDOUT, as on a mailbox timeout, and the command does not run).
  *
  * The fwctl device of instance N is the one directory below
  * /sys/bus/platform/devices/fwctl_mock.N/fwctl/. The module parameter
  * nr_devices (default 1) creates instances 0 .. nr_devices - 1 at load.
+ *
+ * The mailbox: each instance has FWCTL_MOCK_MBOX_DEPTH slots, and the
+ * emulated firmware executes the commands in them in parallel, in kernel
+ * worker threads. An RPC takes a free slot (waiting for one if all are
+ * busy), posts its command, and sleeps until the firmware completes it. A
+ * signal ends either wait: the RPC fails with EINTR, which the kernel does
+ * not restart even under SA_RESTART, as the command may have run or may
+ * still be running. The firmware completes a command whose RPC is gone all
+ * the same, with all its effects (an object it creates belongs to the FD);
+ * closing the FD, or removing the instance, waits for the FD's commands to
+ * complete. A command holds its slot for as long as the firmware works on
+ * it, which for SLEEP is up to FWCTL_MOCK_MAX_SLEEP_US.
  */
 
 /**
@@ -98,8 +112,11 @@ struct fwctl_info_mock {
  * a request with EINVAL if it is shorter than the header, if @flags or
  * @__reserved is non-zero, or if its payload length is wrong for the
  * command (WRITE_REG: exactly 8; QUERY, OBJ_*, READ_*, SLEEP: none); with
- * EOPNOTSUPP if the opcode is unknown; and with EBADMSG if the RPC's scope is
- * below the command's.
+ * EOPNOTSUPP if the opcode is unknown; with EBADMSG if the RPC's scope is
+ * below the command's (checked before the payload length); with ENOSPC for
+ * an OBJ_CREATE past the FD's limit; with ENOMEM if the driver cannot
+ * allocate its mailbox buffers; and with EINTR if a signal came while the
+ * RPC waited for the mailbox (see above).
  */
 enum fwctl_mock_opcode {
 	FWCTL_MOCK_OP_QUERY = 1,

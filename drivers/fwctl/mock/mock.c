@@ -6,19 +6,30 @@
  * Each instance is a platform device "fwctl_mock.N" whose "firmware" keeps
  * debug registers, a small memory and per-FD objects. The command set and
  * the debugfs controls are the test ABI in fwctl_mock.h.
+ *
+ * The driver works the way drivers of real mailboxes do, so that the core's
+ * tests meet what those bring: fw_rpc checks the request and its scope,
+ * copies it into a mailbox buffer, posts it to a slot under the mailbox
+ * lock, and sleeps, interruptibly, until the firmware completes it. The
+ * firmware runs in workqueue context, one engine per slot.
  */
 #define pr_fmt(fmt) "fwctl_mock: " fmt
 
 #include <linux/atomic.h>
+#include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/fault-inject.h>
 #include <linux/fwctl.h>
+#include <linux/kref.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "fwctl_mock.h"
@@ -72,6 +83,17 @@ static struct dentry *mock_fault_init(void)
 static DEFINE_XARRAY(mock_instances);
 static DEFINE_MUTEX(mock_instances_lock);
 
+struct mock_cmd;
+struct mock_fwctl;
+
+/* A mailbox slot, and the firmware engine that executes its command */
+struct mock_slot {
+	struct work_struct work;
+	struct mock_fwctl *mock;
+	/* The command posted to the slot, NULL if free; under mbox_lock */
+	struct mock_cmd *cmd;
+};
+
 struct mock_fwctl {
 	struct fwctl_device fwctl;
 	struct dentry *debugfs;
@@ -79,6 +101,15 @@ struct mock_fwctl {
 	u32 misbehave;
 	atomic_t next_uctx_id;
 	atomic_t next_object_id;
+	/*
+	 * The mailbox, as a real driver has one: RPCs take mbox_lock, under
+	 * the core's registration_lock, to post to a free slot, and the
+	 * firmware takes it to free the slot again. mbox_wait is woken
+	 * whenever a slot is freed.
+	 */
+	struct mutex mbox_lock;
+	struct mock_slot slots[FWCTL_MOCK_MBOX_DEPTH];
+	wait_queue_head_t mbox_wait;
 	/* The firmware's debug state, changed by the tainting commands */
 	spinlock_t fw_lock;
 	u64 regs[FWCTL_MOCK_NUM_REGS];
@@ -90,118 +121,112 @@ struct mock_uctx {
 	u32 id;
 	atomic_t nr_objects;
 	struct xarray objects;
+	/* Commands of this FD in the mailbox, which close_uctx waits for */
+	atomic_t nr_busy;
 };
 
 struct mock_object {
 	u64 tag;
 };
 
-/* One mailbox command being executed */
-struct mock_rpc {
+/*
+ * One command, from the RPC that posts it to the firmware that completes it.
+ * Each holds a reference: the firmware finishes a command whose RPC was
+ * interrupted, and the last one out frees it.
+ */
+struct mock_cmd {
+	struct kref ref;
+	struct completion done;
 	struct mock_fwctl *mock;
 	struct mock_uctx *mu;
-	struct fwctl_mock_cmd *cmd;
-	void *payload;
-	size_t payload_len;
-	size_t *out_len;
+	/* The mailbox buffer: the request going in, the response coming out */
+	void *buf;
+	size_t in_len;
+	size_t rsp_len;
+	/* What the driver set aside for an OBJ_CREATE, until the firmware takes it */
+	struct mock_object *obj;
+	u32 obj_id;
 };
 
-/*
- * Answer with a bare header, in place: every request is at least as long as
- * a header, and the command fields are no longer needed once this is called.
- */
-static void *mock_rsp_inline(struct mock_rpc *rpc, u16 status, u64 value)
+#define MOCK_HDR ((u32)sizeof(struct fwctl_mock_cmd))
+#define MOCK_RSP ((u32)sizeof(struct fwctl_mock_rsp))
+#define MOCK_MAX SZ_2M
+
+/* The emulated firmware, which works on the mailbox buffer alone */
+
+static const void *mock_fw_payload(struct mock_cmd *mc)
 {
-	struct fwctl_mock_rsp *rsp = (struct fwctl_mock_rsp *)rpc->cmd;
-	u16 opcode = rpc->cmd->opcode;
+	return mc->buf + sizeof(struct fwctl_mock_cmd);
+}
+
+static size_t mock_fw_payload_len(struct mock_cmd *mc)
+{
+	return mc->in_len - sizeof(struct fwctl_mock_cmd);
+}
+
+/*
+ * Write the response header over the request's, whose fields the caller
+ * has read; returns the length of the response with @len payload bytes.
+ */
+static size_t mock_fw_rsp(struct mock_cmd *mc, const struct fwctl_mock_cmd *cmd,
+			  u16 status, u32 len, u64 value)
+{
+	struct fwctl_mock_rsp *rsp = mc->buf;
 
 	*rsp = (struct fwctl_mock_rsp){
-		.opcode = opcode,
+		.opcode = cmd->opcode,
 		.status = status,
+		.len = len,
 		.value = value,
 	};
-	*rpc->out_len = sizeof(*rsp);
-	return rsp;
+	return sizeof(*rsp) + len;
 }
 
-/* A header plus @len payload bytes, which the caller must all write */
-static struct fwctl_mock_rsp *mock_rsp_alloc(struct mock_rpc *rpc, size_t len)
+static size_t mock_fw_query(struct mock_cmd *mc,
+			    const struct fwctl_mock_cmd *cmd)
 {
-	struct fwctl_mock_rsp *rsp;
+	struct fwctl_mock_query *query = mc->buf + MOCK_RSP;
 
-	rsp = kvmalloc(sizeof(*rsp) + len, GFP_KERNEL_ACCOUNT);
-	if (!rsp)
-		return NULL;
-	*rsp = (struct fwctl_mock_rsp){
-		.opcode = rpc->cmd->opcode,
-		.len = len,
-	};
-	*rpc->out_len = sizeof(*rsp) + len;
-	return rsp;
-}
-
-static void *mock_cmd_query(struct mock_rpc *rpc)
-{
-	struct fwctl_mock_rsp *rsp;
-	struct fwctl_mock_query *query;
-
-	rsp = mock_rsp_alloc(rpc, sizeof(*query));
-	if (!rsp)
-		return ERR_PTR(-ENOMEM);
-	query = (struct fwctl_mock_query *)(rsp + 1);
 	*query = (struct fwctl_mock_query){
 		.fw_version = FWCTL_MOCK_FW_VERSION,
-		.nr_objects = atomic_read(&rpc->mu->nr_objects),
+		.nr_objects = atomic_read(&mc->mu->nr_objects),
 		.nr_regs = FWCTL_MOCK_NUM_REGS,
 		.mem_size = FWCTL_MOCK_MEM_SIZE,
 	};
-	return rsp;
+	return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_OK, sizeof(*query), 0);
 }
 
-static void *mock_cmd_echo(struct mock_rpc *rpc)
+/* The response is the request, byte for byte */
+static size_t mock_fw_echo(struct mock_cmd *mc,
+			   const struct fwctl_mock_cmd *cmd)
 {
-	*rpc->out_len = sizeof(*rpc->cmd) + rpc->payload_len;
-	return rpc->cmd;
+	return mc->in_len;
 }
 
-static void *mock_cmd_sum(struct mock_rpc *rpc)
+static size_t mock_fw_sum(struct mock_cmd *mc, const struct fwctl_mock_cmd *cmd)
 {
-	const u8 *bytes = rpc->payload;
+	const u8 *bytes = mock_fw_payload(mc);
+	size_t len = mock_fw_payload_len(mc);
 	u64 sum = 0;
 	size_t i;
 
-	for (i = 0; i < rpc->payload_len; i++)
+	for (i = 0; i < len; i++)
 		sum += bytes[i];
-	return mock_rsp_inline(rpc, FWCTL_MOCK_STATUS_OK, sum);
+	return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_OK, 0, sum);
 }
 
-static void *mock_cmd_obj_create(struct mock_rpc *rpc)
+/* Takes the object and the index the driver set aside: nothing can fail */
+static size_t mock_fw_obj_create(struct mock_cmd *mc,
+				 const struct fwctl_mock_cmd *cmd)
 {
-	struct mock_uctx *mu = rpc->mu;
-	struct mock_object *obj;
-	u32 id;
-	int ret;
+	struct mock_object *obj = mc->obj;
 
-	if (atomic_inc_return(&mu->nr_objects) > FWCTL_MOCK_MAX_OBJECTS) {
-		atomic_dec(&mu->nr_objects);
-		return ERR_PTR(-ENOSPC);
-	}
-	obj = kzalloc(sizeof(*obj), GFP_KERNEL_ACCOUNT);
-	if (!obj) {
-		atomic_dec(&mu->nr_objects);
-		return ERR_PTR(-ENOMEM);
-	}
-	obj->tag = rpc->cmd->arg;
-	/* Ids are unique in the instance, so one FD can name another's */
-	id = atomic_inc_return(&rpc->mock->next_object_id);
-	ret = xa_insert(&mu->objects, id, obj, GFP_KERNEL_ACCOUNT);
-	if (ret) {
-		kfree(obj);
-		atomic_dec(&mu->nr_objects);
-		return ERR_PTR(ret);
-	}
+	mc->obj = NULL;
+	obj->tag = cmd->arg;
+	/* Into the reserved index: no allocation, so no failure */
+	xa_store(&mc->mu->objects, mc->obj_id, obj, GFP_KERNEL);
 	atomic_inc(&mock_nr_objects);
-	return mock_rsp_inline(rpc, FWCTL_MOCK_STATUS_OK, id);
+	return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_OK, 0, mc->obj_id);
 }
 
 static void mock_obj_free(struct mock_uctx *mu, struct mock_object *obj)
@@ -211,84 +236,78 @@ static void mock_obj_free(struct mock_uctx *mu, struct mock_object *obj)
 	atomic_dec(&mock_nr_objects);
 }
 
-static void *mock_cmd_obj_destroy(struct mock_rpc *rpc)
+static size_t mock_fw_obj_destroy(struct mock_cmd *mc,
+				  const struct fwctl_mock_cmd *cmd)
 {
 	struct mock_object *obj = NULL;
 
-	if (rpc->cmd->arg <= U32_MAX)
-		obj = xa_erase(&rpc->mu->objects, rpc->cmd->arg);
+	/*
+	 * The index of an object still being created is reserved, and reads
+	 * as NULL: leave it alone, so that OBJ_CREATE finds it.
+	 */
+	if (cmd->arg <= U32_MAX && xa_load(&mc->mu->objects, cmd->arg))
+		obj = xa_erase(&mc->mu->objects, cmd->arg);
 	if (!obj)
-		return mock_rsp_inline(rpc, FWCTL_MOCK_STATUS_NO_OBJECT, 0);
-	mock_obj_free(rpc->mu, obj);
-	return mock_rsp_inline(rpc, FWCTL_MOCK_STATUS_OK, 0);
+		return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_NO_OBJECT, 0, 0);
+	mock_obj_free(mc->mu, obj);
+	return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_OK, 0, 0);
 }
 
-static void *mock_cmd_read_log(struct mock_rpc *rpc)
+static size_t mock_fw_read_log(struct mock_cmd *mc,
+			       const struct fwctl_mock_cmd *cmd)
 {
-	u64 len = rpc->cmd->arg;
-	struct fwctl_mock_rsp *rsp;
-	u8 *log;
+	u8 *log = mc->buf + MOCK_RSP;
 	size_t i;
 
-	if (len > MOCK_MAX_LOG_LEN)
-		return mock_rsp_inline(rpc, FWCTL_MOCK_STATUS_BAD_ARG, 0);
-	rsp = mock_rsp_alloc(rpc, len);
-	if (!rsp)
-		return ERR_PTR(-ENOMEM);
-	log = (u8 *)(rsp + 1);
-	for (i = 0; i < len; i++)
+	if (cmd->arg > MOCK_MAX_LOG_LEN)
+		return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_BAD_ARG, 0, 0);
+	for (i = 0; i < cmd->arg; i++)
 		log[i] = fwctl_mock_log_byte(i);
-	return rsp;
+	return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_OK, cmd->arg, 0);
 }
 
-static void *mock_cmd_read_reg(struct mock_rpc *rpc)
+static size_t mock_fw_read_reg(struct mock_cmd *mc,
+			       const struct fwctl_mock_cmd *cmd)
 {
-	u64 idx = rpc->cmd->arg;
-
-	if (idx >= FWCTL_MOCK_NUM_REGS)
-		return mock_rsp_inline(rpc, FWCTL_MOCK_STATUS_BAD_ARG, 0);
-	return mock_rsp_inline(rpc, FWCTL_MOCK_STATUS_OK,
-			       READ_ONCE(rpc->mock->regs[idx]));
+	if (cmd->arg >= FWCTL_MOCK_NUM_REGS)
+		return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_BAD_ARG, 0, 0);
+	return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_OK, 0,
+			   READ_ONCE(mc->mock->regs[cmd->arg]));
 }
 
-static void *mock_cmd_write_reg(struct mock_rpc *rpc)
+static size_t mock_fw_write_reg(struct mock_cmd *mc,
+				const struct fwctl_mock_cmd *cmd)
 {
-	u64 idx = rpc->cmd->arg;
 	u64 val, old;
 
-	if (idx >= FWCTL_MOCK_NUM_REGS)
-		return mock_rsp_inline(rpc, FWCTL_MOCK_STATUS_BAD_ARG, 0);
-	memcpy(&val, rpc->payload, sizeof(val));
-	old = xchg(&rpc->mock->regs[idx], val);
-	return mock_rsp_inline(rpc, FWCTL_MOCK_STATUS_OK, old);
+	if (cmd->arg >= FWCTL_MOCK_NUM_REGS)
+		return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_BAD_ARG, 0, 0);
+	memcpy(&val, mock_fw_payload(mc), sizeof(val));
+	old = xchg(&mc->mock->regs[cmd->arg], val);
+	return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_OK, 0, old);
 }
 
-static void *mock_cmd_poke(struct mock_rpc *rpc)
+static size_t mock_fw_poke(struct mock_cmd *mc, const struct fwctl_mock_cmd *cmd)
 {
-	struct mock_fwctl *mock = rpc->mock;
-	u64 off = rpc->cmd->arg;
+	struct mock_fwctl *mock = mc->mock;
+	size_t len = mock_fw_payload_len(mc);
 
-	if (off > FWCTL_MOCK_MEM_SIZE ||
-	    rpc->payload_len > FWCTL_MOCK_MEM_SIZE - off)
-		return mock_rsp_inline(rpc, FWCTL_MOCK_STATUS_BAD_ARG, 0);
+	if (cmd->arg > FWCTL_MOCK_MEM_SIZE ||
+	    len > FWCTL_MOCK_MEM_SIZE - cmd->arg)
+		return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_BAD_ARG, 0, 0);
 	scoped_guard(spinlock, &mock->fw_lock)
-		memcpy(mock->mem + off, rpc->payload, rpc->payload_len);
-	return mock_rsp_inline(rpc, FWCTL_MOCK_STATUS_OK, rpc->payload_len);
+		memcpy(mock->mem + cmd->arg, mock_fw_payload(mc), len);
+	return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_OK, 0, len);
 }
 
-static void *mock_cmd_sleep(struct mock_rpc *rpc)
+static size_t mock_fw_sleep(struct mock_cmd *mc,
+			    const struct fwctl_mock_cmd *cmd)
 {
-	u64 usecs = rpc->cmd->arg;
-
-	if (usecs > FWCTL_MOCK_MAX_SLEEP_US)
-		return mock_rsp_inline(rpc, FWCTL_MOCK_STATUS_BAD_ARG, 0);
-	fsleep(usecs);
-	return mock_rsp_inline(rpc, FWCTL_MOCK_STATUS_OK, usecs);
+	if (cmd->arg > FWCTL_MOCK_MAX_SLEEP_US)
+		return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_BAD_ARG, 0, 0);
+	fsleep(cmd->arg);
+	return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_OK, 0, cmd->arg);
 }
-
-#define MOCK_HDR ((u32)sizeof(struct fwctl_mock_cmd))
-#define MOCK_RSP ((u32)sizeof(struct fwctl_mock_rsp))
-#define MOCK_MAX SZ_2M
 
 #define MOCK_CMD(_op, _name, _scope, _req_min, _req_max, _resp_min, _resp_max) \
 	[FWCTL_MOCK_OP_##_op - 1] = {                                          \
@@ -331,34 +350,252 @@ static const struct fwctl_cmd_spec mock_catalog[] = {
 
 static_assert(ARRAY_SIZE(mock_catalog) == FWCTL_MOCK_OP_LAST);
 
-static void *(*const mock_exec[])(struct mock_rpc *rpc) = {
-	[FWCTL_MOCK_OP_QUERY - 1] = mock_cmd_query,
-	[FWCTL_MOCK_OP_ECHO - 1] = mock_cmd_echo,
-	[FWCTL_MOCK_OP_SUM - 1] = mock_cmd_sum,
-	[FWCTL_MOCK_OP_OBJ_CREATE - 1] = mock_cmd_obj_create,
-	[FWCTL_MOCK_OP_OBJ_DESTROY - 1] = mock_cmd_obj_destroy,
-	[FWCTL_MOCK_OP_READ_LOG - 1] = mock_cmd_read_log,
-	[FWCTL_MOCK_OP_READ_REG - 1] = mock_cmd_read_reg,
-	[FWCTL_MOCK_OP_WRITE_REG - 1] = mock_cmd_write_reg,
-	[FWCTL_MOCK_OP_POKE - 1] = mock_cmd_poke,
-	[FWCTL_MOCK_OP_SLEEP - 1] = mock_cmd_sleep,
+static size_t (*const mock_fw_exec[])(struct mock_cmd *mc,
+				      const struct fwctl_mock_cmd *cmd) = {
+	[FWCTL_MOCK_OP_QUERY - 1] = mock_fw_query,
+	[FWCTL_MOCK_OP_ECHO - 1] = mock_fw_echo,
+	[FWCTL_MOCK_OP_SUM - 1] = mock_fw_sum,
+	[FWCTL_MOCK_OP_OBJ_CREATE - 1] = mock_fw_obj_create,
+	[FWCTL_MOCK_OP_OBJ_DESTROY - 1] = mock_fw_obj_destroy,
+	[FWCTL_MOCK_OP_READ_LOG - 1] = mock_fw_read_log,
+	[FWCTL_MOCK_OP_READ_REG - 1] = mock_fw_read_reg,
+	[FWCTL_MOCK_OP_WRITE_REG - 1] = mock_fw_write_reg,
+	[FWCTL_MOCK_OP_POKE - 1] = mock_fw_poke,
+	[FWCTL_MOCK_OP_SLEEP - 1] = mock_fw_sleep,
 };
 
-static_assert(ARRAY_SIZE(mock_exec) == ARRAY_SIZE(mock_catalog));
+static_assert(ARRAY_SIZE(mock_fw_exec) == ARRAY_SIZE(mock_catalog));
 
 /* Errnos the mock returns beyond the core's, for the catalog */
 static const int mock_errnos[] = {
-	EINVAL, EOPNOTSUPP, EBADMSG, ENOSPC, ETIMEDOUT, ENOMEM,
+	EINVAL, EOPNOTSUPP, EBADMSG, ENOSPC, ETIMEDOUT, ENOMEM, EINTR,
 };
+
+static void mock_cmd_release(struct kref *ref)
+{
+	struct mock_cmd *mc = container_of(ref, struct mock_cmd, ref);
+
+	kvfree(mc->buf);
+	kfree(mc);
+}
+
+static void mock_cmd_put(struct mock_cmd *mc)
+{
+	kref_put(&mc->ref, mock_cmd_release);
+}
+
+/*
+ * A firmware engine: execute the command in its slot, free the slot and
+ * complete the command, whether or not its RPC still waits for it.
+ */
+static void mock_fw_work(struct work_struct *work)
+{
+	struct mock_slot *slot = container_of(work, struct mock_slot, work);
+	struct mock_fwctl *mock = slot->mock;
+	struct fwctl_mock_cmd cmd;
+	struct mock_cmd *mc;
+
+	scoped_guard(mutex, &mock->mbox_lock)
+		mc = slot->cmd;
+	memcpy(&cmd, mc->buf, sizeof(cmd));
+	mc->rsp_len = mock_fw_exec[cmd.opcode - 1](mc, &cmd);
+
+	scoped_guard(mutex, &mock->mbox_lock) {
+		WRITE_ONCE(slot->cmd, NULL);
+		/* The last use of the context: close_uctx may free it now */
+		atomic_dec(&mc->mu->nr_busy);
+	}
+	wake_up_all(&mock->mbox_wait);
+	complete(&mc->done);
+	mock_cmd_put(mc);
+}
+
+/* The driver: check, post, wait */
+
+/*
+ * The length of the firmware's response to a valid request, which the
+ * driver sizes the mailbox buffer from.
+ */
+static size_t mock_rsp_len(const struct fwctl_mock_cmd *cmd, size_t in_len)
+{
+	switch (cmd->opcode) {
+	case FWCTL_MOCK_OP_QUERY:
+		return MOCK_RSP + sizeof(struct fwctl_mock_query);
+	case FWCTL_MOCK_OP_ECHO:
+		return in_len;
+	case FWCTL_MOCK_OP_READ_LOG:
+		return MOCK_RSP + (cmd->arg <= MOCK_MAX_LOG_LEN ? cmd->arg : 0);
+	default:
+		return MOCK_RSP;
+	}
+}
+
+/*
+ * The driver half of the scope contract: the core has checked the caller's
+ * capability for @scope, and this refuses any command that needs more.
+ */
+static int mock_rpc_check(enum fwctl_rpc_scope scope,
+			  const struct fwctl_mock_cmd *cmd, size_t in_len)
+{
+	const struct fwctl_cmd_spec *spec;
+
+	if (in_len < sizeof(*cmd) || cmd->flags || cmd->__reserved)
+		return -EINVAL;
+	if (!cmd->opcode || cmd->opcode > ARRAY_SIZE(mock_catalog))
+		return -EOPNOTSUPP;
+	spec = &mock_catalog[cmd->opcode - 1];
+	if (scope < spec->min_scope)
+		return -EBADMSG;
+	if (in_len < spec->req_min || in_len > spec->req_max)
+		return -EINVAL;
+	return 0;
+}
+
+/* Set an object and its index aside for an OBJ_CREATE */
+static int mock_cmd_prepare_obj(struct mock_cmd *mc)
+{
+	struct mock_uctx *mu = mc->mu;
+	int ret = -ENOSPC;
+
+	if (atomic_inc_return(&mu->nr_objects) > FWCTL_MOCK_MAX_OBJECTS)
+		goto err_count;
+	ret = -ENOMEM;
+	mc->obj = kzalloc(sizeof(*mc->obj), GFP_KERNEL_ACCOUNT);
+	if (!mc->obj)
+		goto err_count;
+	/* Ids are unique in the instance, so one FD can name another's */
+	mc->obj_id = atomic_inc_return(&mc->mock->next_object_id);
+	ret = xa_reserve(&mu->objects, mc->obj_id, GFP_KERNEL_ACCOUNT);
+	if (ret)
+		goto err_obj;
+	return 0;
+
+err_obj:
+	kfree(mc->obj);
+	mc->obj = NULL;
+err_count:
+	atomic_dec(&mu->nr_objects);
+	return ret;
+}
+
+/* Give back what mock_cmd_prepare_obj() set aside, for a command not posted */
+static void mock_cmd_unprepare(struct mock_cmd *mc)
+{
+	if (!mc->obj)
+		return;
+	xa_release(&mc->mu->objects, mc->obj_id);
+	kfree(mc->obj);
+	mc->obj = NULL;
+	atomic_dec(&mc->mu->nr_objects);
+}
+
+/*
+ * A command with a copy of the request in a mailbox buffer large enough for
+ * the response, and whatever else the firmware needs to execute it.
+ */
+static struct mock_cmd *mock_cmd_prepare(struct mock_fwctl *mock,
+					 struct mock_uctx *mu,
+					 const void *rpc_in, size_t in_len)
+{
+	const struct fwctl_mock_cmd *cmd = rpc_in;
+	struct mock_cmd *mc;
+	int ret;
+
+	mc = kzalloc(sizeof(*mc), GFP_KERNEL_ACCOUNT);
+	if (!mc)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&mc->ref);
+	init_completion(&mc->done);
+	mc->mock = mock;
+	mc->mu = mu;
+	mc->in_len = in_len;
+	/* The core takes the failure as ENOMEM, no need for a warning */
+	mc->buf = kvmalloc(max(in_len, mock_rsp_len(cmd, in_len)),
+			   GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!mc->buf) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	memcpy(mc->buf, rpc_in, in_len);
+	if (cmd->opcode == FWCTL_MOCK_OP_OBJ_CREATE) {
+		ret = mock_cmd_prepare_obj(mc);
+		if (ret)
+			goto err;
+	}
+	return mc;
+
+err:
+	mock_cmd_put(mc);
+	return ERR_PTR(ret);
+}
+
+/* A free slot: exact under mbox_lock, a hint without it */
+static struct mock_slot *mock_mbox_free_slot(struct mock_fwctl *mock)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mock->slots); i++)
+		if (!READ_ONCE(mock->slots[i].cmd))
+			return &mock->slots[i];
+	return NULL;
+}
+
+/*
+ * Post @mc to a free slot of the mailbox, waiting for one if need be, and
+ * ring the doorbell: the firmware now holds a reference.
+ */
+static int mock_mbox_post(struct mock_fwctl *mock, struct mock_cmd *mc)
+{
+	struct mock_slot *slot;
+	int ret;
+
+	ret = mutex_lock_interruptible(&mock->mbox_lock);
+	while (!ret) {
+		slot = mock_mbox_free_slot(mock);
+		if (slot)
+			break;
+		mutex_unlock(&mock->mbox_lock);
+		ret = wait_event_interruptible(mock->mbox_wait,
+					       mock_mbox_free_slot(mock));
+		if (!ret)
+			ret = mutex_lock_interruptible(&mock->mbox_lock);
+	}
+	if (ret)
+		return -EINTR;
+
+	kref_get(&mc->ref);
+	atomic_inc(&mc->mu->nr_busy);
+	WRITE_ONCE(slot->cmd, mc);
+	queue_work(system_unbound_wq, &slot->work);
+	mutex_unlock(&mock->mbox_lock);
+	return 0;
+}
+
+/* The response, in place if the request's buffer holds it */
+static void *mock_cmd_answer(struct mock_cmd *mc, void *rpc_in,
+			     size_t *out_len)
+{
+	void *resp;
+
+	*out_len = mc->rsp_len;
+	if (mc->rsp_len <= mc->in_len) {
+		memcpy(rpc_in, mc->buf, mc->rsp_len);
+		return rpc_in;
+	}
+	/* The mailbox buffer becomes the core's, which kvfree()s it */
+	resp = mc->buf;
+	mc->buf = NULL;
+	return resp;
+}
 
 /*
  * Break the driver API the way fwctl_mock.h says: true with *@resp set if
- * the instance misbehaves, false to behave. The mode is read once.
+ * @mode is one of the RPC misbehaviours, false to behave.
  */
-static bool mock_rpc_misbehave(struct mock_fwctl *mock, void *rpc_in,
-			       size_t in_len, size_t *out_len, void **resp)
+static bool mock_rpc_misbehave(u32 mode, void *rpc_in, size_t in_len,
+			       size_t *out_len, void **resp)
 {
-	switch (READ_ONCE(mock->misbehave)) {
+	switch (mode) {
 	case FWCTL_MOCK_RPC_NULL:
 		*out_len = in_len;
 		*resp = NULL;
@@ -386,38 +623,43 @@ static bool mock_rpc_misbehave(struct mock_fwctl *mock, void *rpc_in,
 }
 
 /*
- * The driver half of the scope contract: the core has checked the caller's
- * capability for @scope, and this refuses any command that needs more.
+ * Like a real driver: check the request, post it to the firmware through
+ * the mailbox and sleep until the firmware completes it, or a signal comes.
+ * The misbehaviour mode is read once.
  */
 static void *mock_fw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 			 void *rpc_in, size_t in_len, size_t *out_len)
 {
-	struct fwctl_mock_cmd *cmd = rpc_in;
-	const struct fwctl_cmd_spec *spec;
-	void *resp;
-	struct mock_rpc rpc = {
-		.mock = container_of(uctx->fwctl, struct mock_fwctl, fwctl),
-		.mu = container_of(uctx, struct mock_uctx, uctx),
-		.cmd = cmd,
-		.payload = cmd + 1,
-		.payload_len = in_len - sizeof(*cmd),
-		.out_len = out_len,
-	};
+	struct mock_fwctl *mock =
+		container_of(uctx->fwctl, struct mock_fwctl, fwctl);
+	struct mock_uctx *mu = container_of(uctx, struct mock_uctx, uctx);
+	struct mock_cmd *mc;
+	void *resp = NULL;
+	int ret;
 
-	if (mock_rpc_misbehave(rpc.mock, rpc_in, in_len, out_len, &resp))
+	if (mock_rpc_misbehave(READ_ONCE(mock->misbehave), rpc_in, in_len,
+			       out_len, &resp))
 		return resp;
-	if (in_len < sizeof(*cmd) || cmd->flags || cmd->__reserved)
-		return ERR_PTR(-EINVAL);
-	if (!cmd->opcode || cmd->opcode > ARRAY_SIZE(mock_catalog))
-		return ERR_PTR(-EOPNOTSUPP);
-	spec = &mock_catalog[cmd->opcode - 1];
-	if (scope < spec->min_scope)
-		return ERR_PTR(-EBADMSG);
-	if (in_len < spec->req_min || in_len > spec->req_max)
-		return ERR_PTR(-EINVAL);
+	ret = mock_rpc_check(scope, rpc_in, in_len);
+	if (ret)
+		return ERR_PTR(ret);
+	/* A mailbox that does not answer */
 	if (mock_should_fail())
 		return ERR_PTR(-ETIMEDOUT);
-	return mock_exec[cmd->opcode - 1](&rpc);
+
+	mc = mock_cmd_prepare(mock, mu, rpc_in, in_len);
+	if (IS_ERR(mc))
+		return mc;
+	ret = mock_mbox_post(mock, mc);
+	if (ret)
+		mock_cmd_unprepare(mc);
+	else if (wait_for_completion_interruptible(&mc->done))
+		/* Not -ERESTARTSYS: the command must not run twice */
+		ret = -EINTR;
+	else
+		resp = mock_cmd_answer(mc, rpc_in, out_len);
+	mock_cmd_put(mc);
+	return ret ? ERR_PTR(ret) : resp;
 }
 
 static int mock_open_uctx(struct fwctl_uctx *uctx)
@@ -430,17 +672,25 @@ static int mock_open_uctx(struct fwctl_uctx *uctx)
 		return -EIO;
 	mu->id = atomic_inc_return(&mock->next_uctx_id);
 	xa_init_flags(&mu->objects, XA_FLAGS_ACCOUNT);
+	atomic_set(&mu->nr_busy, 0);
 	atomic_inc(&mock_nr_uctxs);
 	return 0;
 }
 
-/* What real firmware needs most from a driver: nothing an FD made outlives it */
+/*
+ * What real firmware needs most from a driver: nothing an FD made outlives
+ * it. Commands whose RPC was interrupted may still be in the firmware; the
+ * wait for them is bounded, by FWCTL_MOCK_MAX_SLEEP_US for the longest.
+ */
 static void mock_close_uctx(struct fwctl_uctx *uctx)
 {
+	struct mock_fwctl *mock =
+		container_of(uctx->fwctl, struct mock_fwctl, fwctl);
 	struct mock_uctx *mu = container_of(uctx, struct mock_uctx, uctx);
 	struct mock_object *obj;
 	unsigned long id;
 
+	wait_event(mock->mbox_wait, !atomic_read(&mu->nr_busy));
 	xa_for_each(&mu->objects, id, obj)
 		mock_obj_free(mu, obj);
 	xa_destroy(&mu->objects);
@@ -492,10 +742,17 @@ static int mock_probe(struct platform_device *pdev)
 	struct mock_fwctl *mock __free(fwctl) =
 		fwctl_alloc_device(&pdev->dev, &mock_ops, struct mock_fwctl,
 				   fwctl);
+	unsigned int i;
 	int ret;
 
 	if (!mock)
 		return -ENOMEM;
+	mutex_init(&mock->mbox_lock);
+	init_waitqueue_head(&mock->mbox_wait);
+	for (i = 0; i < ARRAY_SIZE(mock->slots); i++) {
+		INIT_WORK(&mock->slots[i].work, mock_fw_work);
+		mock->slots[i].mock = mock;
+	}
 	spin_lock_init(&mock->fw_lock);
 	if (mock_should_fail())
 		return -EIO;
@@ -510,12 +767,21 @@ static int mock_probe(struct platform_device *pdev)
 	return 0;
 }
 
+/*
+ * Once fwctl_unregister() has returned no RPC can post a command, and
+ * close_uctx has waited for every command in the mailbox: only the firmware
+ * engines may still be on their way out of mock_fw_work().
+ */
 static void mock_remove(struct platform_device *pdev)
 {
 	struct mock_fwctl *mock = platform_get_drvdata(pdev);
+	unsigned int i;
 
 	debugfs_remove_recursive(mock->debugfs);
 	fwctl_unregister(&mock->fwctl);
+	for (i = 0; i < ARRAY_SIZE(mock->slots); i++)
+		flush_work(&mock->slots[i].work);
+	mutex_destroy(&mock->mbox_lock);
 	fwctl_put(&mock->fwctl);
 }
 
