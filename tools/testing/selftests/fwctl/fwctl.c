@@ -12,6 +12,7 @@
 #include "fwctl_utils.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/sysmacros.h>
@@ -1748,6 +1749,252 @@ TEST_F_TIMEOUT(fwctl_threads, unplug_busy, 120)
 			ASSERT_OK(close(threads[i].fd));
 	}
 	check_inst_gone(_metadata, &self->base.inst);
+}
+
+/*
+ * A signal during an RPC that waits in the mock's mailbox, for the firmware
+ * or for a free slot: the RPC fails with EINTR at once, whatever SA_RESTART
+ * says, the firmware finishes the command on its own, and the device goes
+ * on working. The RPC is a SLEEP on an FD of its own, so that the test
+ * decides when that FD is closed.
+ */
+FIXTURE(fwctl_signal)
+{
+	struct fwctl_base base;
+	struct sigaction old_sa;
+	bool sa_set;
+};
+
+FIXTURE_VARIANT(fwctl_signal)
+{
+	/* sa_flags of the SIGUSR1 handler */
+	int sa_flags;
+	/* Busy every slot first: the RPC waits for one, not for the firmware */
+	bool mailbox_full;
+	/* Remove the instance while the firmware still runs the command */
+	bool unplug;
+};
+
+FIXTURE_SETUP(fwctl_signal)
+{
+	fwctl_base_setup(_metadata, &self->base, FIXTURE_FIRST_ID, 0);
+}
+
+FIXTURE_TEARDOWN(fwctl_signal)
+{
+	if (self->sa_set)
+		EXPECT_OK(sigaction(SIGUSR1, &self->old_sa, NULL));
+	fwctl_base_teardown(_metadata, &self->base);
+}
+
+FIXTURE_VARIANT_ADD(fwctl_signal, wait_firmware)
+{
+	.sa_flags = 0,
+};
+
+FIXTURE_VARIANT_ADD(fwctl_signal, wait_firmware_sa_restart)
+{
+	.sa_flags = SA_RESTART,
+};
+
+FIXTURE_VARIANT_ADD(fwctl_signal, wait_slot)
+{
+	.sa_flags = 0,
+	.mailbox_full = true,
+};
+
+FIXTURE_VARIANT_ADD(fwctl_signal, wait_slot_sa_restart)
+{
+	.sa_flags = SA_RESTART,
+	.mailbox_full = true,
+};
+
+FIXTURE_VARIANT_ADD(fwctl_signal, unplug)
+{
+	.sa_flags = 0,
+	.unplug = true,
+};
+
+/* How long after the RPC entered ioctl() the signal comes */
+#define SIGNAL_DELAY_US 100000
+
+static void signal_handler(int sig)
+{
+}
+
+/* Send SIGUSR1 to thread @tid once it has been in ioctl() for a while */
+struct interrupter {
+	pthread_t thread;
+	pid_t tid;
+	double t_sent;
+	bool sent;
+};
+
+static void *interrupter_fn(void *arg)
+{
+	struct interrupter *in = arg;
+	double deadline = now_sec() + 5;
+
+	while (!thread_in_ioctl(in->tid)) {
+		if (now_sec() > deadline)
+			return NULL;
+		usleep(500);
+	}
+	usleep(SIGNAL_DELAY_US);
+	in->t_sent = now_sec();
+	in->sent = !syscall(SYS_tgkill, getpid(), in->tid, SIGUSR1);
+	return NULL;
+}
+
+/* A SLEEP of the longest length, on an FD of its own */
+struct sleeper {
+	pthread_t thread;
+	int fd;
+	pid_t tid;
+	int started;
+	int ret;
+	int err;
+	struct fwctl_mock_rsp rsp;
+};
+
+static void *sleeper_fn(void *arg)
+{
+	struct sleeper *sl = arg;
+
+	sl->tid = syscall(SYS_gettid);
+	__atomic_store_n(&sl->started, 1, __ATOMIC_RELEASE);
+	sl->ret = _test_cmd_mock_rsp(sl->fd, FWCTL_RPC_CONFIGURATION,
+				     FWCTL_MOCK_OP_SLEEP,
+				     FWCTL_MOCK_MAX_SLEEP_US, NULL, 0,
+				     &sl->rsp);
+	sl->err = sl->ret ? errno : 0;
+	return NULL;
+}
+
+/* Busy every slot of the mailbox with a sleeper each */
+static void fill_mailbox(struct __test_metadata *_metadata,
+			 struct fwctl_base *base, struct sleeper *sl)
+{
+	double deadline;
+	unsigned int i, n;
+
+	for (i = 0; i != FWCTL_MOCK_MBOX_DEPTH; i++) {
+		sl[i].fd = open(base->inst.node, O_RDWR);
+		ASSERT_LE(0, sl[i].fd);
+		ASSERT_EQ(0, pthread_create(&sl[i].thread, NULL, sleeper_fn,
+					    &sl[i]));
+	}
+	deadline = now_sec() + 5;
+	do {
+		for (i = 0, n = 0; i != FWCTL_MOCK_MBOX_DEPTH; i++)
+			if (__atomic_load_n(&sl[i].started, __ATOMIC_ACQUIRE) &&
+			    thread_in_ioctl(sl[i].tid))
+				n++;
+		usleep(1000);
+	} while (n != FWCTL_MOCK_MBOX_DEPTH && now_sec() < deadline);
+	ASSERT_EQ(FWCTL_MOCK_MBOX_DEPTH, n);
+	/* From the system call to the slot takes far less */
+	usleep(100000);
+}
+
+/* The sleepers ran to completion, and their FDs are closed */
+static void drain_mailbox(struct __test_metadata *_metadata,
+			  struct sleeper *sl)
+{
+	unsigned int i;
+
+	for (i = 0; i != FWCTL_MOCK_MBOX_DEPTH; i++) {
+		ASSERT_EQ(0, pthread_join(sl[i].thread, NULL));
+		if (sl[i].ret)
+			TH_LOG("sleeper %u: %s", i, strerror(sl[i].err));
+		EXPECT_EQ(0, sl[i].ret);
+		EXPECT_EQ(FWCTL_MOCK_STATUS_OK, sl[i].rsp.status);
+		EXPECT_EQ((__u64)FWCTL_MOCK_MAX_SLEEP_US, sl[i].rsp.value);
+		EXPECT_OK(close(sl[i].fd));
+	}
+}
+
+TEST_F_TIMEOUT(fwctl_signal, interrupt, 60)
+{
+	double sleep_s = FWCTL_MOCK_MAX_SLEEP_US / 1e6;
+	struct sleeper sl[FWCTL_MOCK_MBOX_DEPTH] = {};
+	struct interrupter in = {};
+	struct sigaction sa = {
+		.sa_handler = signal_handler,
+		.sa_flags = variant->sa_flags,
+	};
+	struct fwctl_mock_query query;
+	struct fwctl_mock_rsp rsp;
+	double t_start, t_end, t;
+	__u64 arg;
+	int fd, ret, err;
+
+	sigemptyset(&sa.sa_mask);
+	ASSERT_OK(sigaction(SIGUSR1, &sa, &self->old_sa));
+	self->sa_set = true;
+	fd = open(self->base.inst.node, O_RDWR);
+	ASSERT_LE(0, fd);
+	if (variant->mailbox_full)
+		fill_mailbox(_metadata, &self->base, sl);
+
+	/*
+	 * With a free slot the firmware holds the RPC for the longest sleep;
+	 * without one the RPC would be over in a millisecond once it got a
+	 * slot, which it cannot before the signal.
+	 */
+	arg = variant->mailbox_full ? 1000 : FWCTL_MOCK_MAX_SLEEP_US;
+	in.tid = syscall(SYS_gettid);
+	ASSERT_EQ(0, pthread_create(&in.thread, NULL, interrupter_fn, &in));
+	t_start = now_sec();
+	ret = _test_cmd_mock_rsp(fd, FWCTL_RPC_CONFIGURATION,
+				 FWCTL_MOCK_OP_SLEEP, arg, NULL, 0, &rsp);
+	err = ret ? errno : 0;
+	t_end = now_sec();
+	ASSERT_EQ(0, pthread_join(in.thread, NULL));
+	ASSERT_TRUE(in.sent);
+	if (ret != -1 || err != EINTR)
+		TH_LOG("the RPC returned %d (%s) %.0f ms after the signal",
+		       ret, ret ? strerror(err) : "success",
+		       (t_end - in.t_sent) * 1000);
+	ASSERT_EQ(-1, ret);
+	ASSERT_EQ(EINTR, err);
+	/* At once, not when the firmware or a slot was done */
+	ASSERT_GT(0.5 * sleep_s, t_end - in.t_sent);
+
+	/* The device works meanwhile, on this FD and on another */
+	t = now_sec();
+	ASSERT_OK(_test_cmd_query(fd, FWCTL_RPC_CONFIGURATION, &query));
+	test_cmd_query(self->base.fd, &query);
+	/* Not held up by the command left in the firmware */
+	if (!variant->mailbox_full)
+		ASSERT_GT(0.5 * sleep_s, now_sec() - t);
+
+	if (variant->unplug) {
+		/* The removal waits for the firmware to finish the command */
+		ASSERT_OK(mock_inst_remove(&self->base.inst));
+		self->base.removed = true;
+		EXPECT_LE(sleep_s, now_sec() - t_start);
+		ASSERT_ERRNO(ENODEV, _test_cmd_query(fd,
+						     FWCTL_RPC_CONFIGURATION,
+						     &query));
+		test_counter("uctxs", self->base.uctxs);
+		ASSERT_OK(close(fd));
+		return;
+	}
+
+	/* So does closing its FD */
+	ASSERT_OK(close(fd));
+	if (variant->mailbox_full)
+		drain_mailbox(_metadata, sl);
+	else
+		EXPECT_LE(sleep_s, now_sec() - t_start);
+
+	/* And afterwards a command runs its full course */
+	ASSERT_OK(_test_cmd_mock_rsp(self->base.fd, FWCTL_RPC_CONFIGURATION,
+				     FWCTL_MOCK_OP_SLEEP, 1000, NULL, 0,
+				     &rsp));
+	ASSERT_EQ(FWCTL_MOCK_STATUS_OK, rsp.status);
+	ASSERT_EQ(1000ULL, rsp.value);
 }
 
 TEST_HARNESS_MAIN

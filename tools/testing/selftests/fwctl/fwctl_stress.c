@@ -292,17 +292,6 @@ static void *inflight_fn(void *arg)
 	return NULL;
 }
 
-/* Whether thread @tid is blocked in ioctl(), per /proc/self/task/N/syscall */
-static bool in_ioctl(pid_t tid)
-{
-	char path[64], buf[256];
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
-	if (read_file(path, buf, sizeof(buf)))
-		return false;
-	return atol(buf) == SYS_ioctl && buf[0] >= '0' && buf[0] <= '9';
-}
-
 /*
  * One round; returns 1 if it could not get the unplug to start while every
  * RPC was still sleeping, and the round has to be run again.
@@ -333,7 +322,7 @@ static int inflight_round(struct __test_metadata *_metadata,
 	do {
 		for (i = 0, n = 0; i != INFLIGHT_THREADS; i++)
 			if (__atomic_load_n(&t[i].started, __ATOMIC_ACQUIRE) &&
-			    in_ioctl(t[i].tid))
+			    thread_in_ioctl(t[i].tid))
 				n++;
 		if (n == INFLIGHT_THREADS)
 			break;

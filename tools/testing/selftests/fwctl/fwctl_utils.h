@@ -252,6 +252,20 @@ static inline bool path_exists(const char *path)
 }
 
 /*
+ * Whether thread @tid of this process is blocked in ioctl(), as
+ * /proc/self/task/<tid>/syscall tells
+ */
+static inline bool thread_in_ioctl(pid_t tid)
+{
+	char path[64], buf[256];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+	if (read_file(path, buf, sizeof(buf)))
+		return false;
+	return atol(buf) == SYS_ioctl && buf[0] >= '0' && buf[0] <= '9';
+}
+
+/*
  * Make sure the mock's debugfs directory can be reached, mounting debugfs if
  * nobody did. On failure @why says what is missing.
  */
