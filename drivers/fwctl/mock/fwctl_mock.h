@@ -18,6 +18,8 @@
 
 #define FWCTL_MOCK_FW_VERSION 0x00010000
 #define FWCTL_MOCK_NUM_REGS 16
+/* Registers below this are debug registers, the others control registers */
+#define FWCTL_MOCK_NUM_DEBUG_REGS 8
 #define FWCTL_MOCK_MEM_SIZE 256
 #define FWCTL_MOCK_MAX_OBJECTS 64
 /* Commands the emulated firmware executes at once, per instance */
@@ -93,10 +95,14 @@ struct fwctl_info_mock {
  *	then @arg bytes of the firmware log, byte i being fwctl_mock_log_byte(i).
  *	@arg may be up to 2 MiB - 16: the response can be longer than the
  *	caller's buffer.
- * @FWCTL_MOCK_OP_READ_REG: DEBUG_READ_ONLY. Response @value: debug register
- *	@arg (below FWCTL_MOCK_NUM_REGS, else status FWCTL_MOCK_STATUS_BAD_ARG).
- * @FWCTL_MOCK_OP_WRITE_REG: DEBUG_WRITE. Payload: one __u64, written to debug
- *	register @arg. Response: header only, @value the old value.
+ * @FWCTL_MOCK_OP_READ_REG: DEBUG_READ_ONLY. Response @value: register @arg
+ *	(below FWCTL_MOCK_NUM_REGS, else status FWCTL_MOCK_STATUS_BAD_ARG).
+ * @FWCTL_MOCK_OP_WRITE_REG: DEBUG_WRITE or DEBUG_WRITE_FULL, by @arg: a
+ *	debug register (below FWCTL_MOCK_NUM_DEBUG_REGS) needs DEBUG_WRITE; a
+ *	control register, and any @arg that names no register, needs
+ *	DEBUG_WRITE_FULL. The command catalog lists the lower one. Payload: one
+ *	__u64, written to register @arg (below FWCTL_MOCK_NUM_REGS, else status
+ *	FWCTL_MOCK_STATUS_BAD_ARG). Response: header only, @value the old value.
  * @FWCTL_MOCK_OP_SLEEP: CONFIGURATION. Holds the RPC in the firmware for @arg
  *	microseconds (at most FWCTL_MOCK_MAX_SLEEP_US, else status
  *	FWCTL_MOCK_STATUS_BAD_ARG) before answering with a bare header whose

@@ -322,7 +322,8 @@ static size_t mock_fw_sleep(struct mock_cmd *mc,
 
 /*
  * The command catalog: the scope and request lengths the driver enforces,
- * published through the fwctl core for tools. Indexed by opcode - 1.
+ * published through the fwctl core for tools. Indexed by opcode - 1. The
+ * scope is the least a command may need: see mock_cmd_scope().
  */
 static const struct fwctl_cmd_spec mock_catalog[] = {
 	MOCK_CMD(QUERY, "query", CONFIGURATION, MOCK_HDR, MOCK_HDR,
@@ -431,6 +432,21 @@ static size_t mock_rsp_len(const struct fwctl_mock_cmd *cmd, size_t in_len)
 }
 
 /*
+ * The scope a command needs. For most it is the catalog's; where it
+ * depends on what the command touches, as a real device's register map
+ * would have it, the request decides.
+ */
+static enum fwctl_rpc_scope mock_cmd_scope(const struct fwctl_mock_cmd *cmd,
+					   const struct fwctl_cmd_spec *spec)
+{
+	/* Control registers, and whatever @arg names no register at all */
+	if (cmd->opcode == FWCTL_MOCK_OP_WRITE_REG &&
+	    cmd->arg >= FWCTL_MOCK_NUM_DEBUG_REGS)
+		return FWCTL_RPC_DEBUG_WRITE_FULL;
+	return spec->min_scope;
+}
+
+/*
  * The driver half of the scope contract: the core has checked the caller's
  * capability for @scope, and this refuses any command that needs more.
  */
@@ -444,7 +460,7 @@ static int mock_rpc_check(enum fwctl_rpc_scope scope,
 	if (!cmd->opcode || cmd->opcode > ARRAY_SIZE(mock_catalog))
 		return -EOPNOTSUPP;
 	spec = &mock_catalog[cmd->opcode - 1];
-	if (scope < spec->min_scope)
+	if (scope < mock_cmd_scope(cmd, spec))
 		return -EBADMSG;
 	if (in_len < spec->req_min || in_len > spec->req_max)
 		return -EINVAL;

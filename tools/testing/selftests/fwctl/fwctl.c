@@ -910,7 +910,7 @@ TEST_F(fwctl, mock_status)
 		       ULLONG_MAX, NULL, 0);
 	val = 1;
 	test_fw_status(FWCTL_MOCK_STATUS_BAD_ARG, self->base.fd,
-		       FWCTL_RPC_DEBUG_WRITE, FWCTL_MOCK_OP_WRITE_REG,
+		       FWCTL_RPC_DEBUG_WRITE_FULL, FWCTL_MOCK_OP_WRITE_REG,
 		       FWCTL_MOCK_NUM_REGS, &val, sizeof(val));
 
 	/* A register keeps what was written; WRITE_REG returns the old value */
@@ -959,6 +959,62 @@ TEST_F(fwctl, mock_status)
 	test_fw_status(FWCTL_MOCK_STATUS_BAD_ARG, self->base.fd,
 		       FWCTL_RPC_DEBUG_WRITE_FULL, FWCTL_MOCK_OP_POKE,
 		       0x100000000ULL, payload, 8);
+}
+
+/*
+ * The scope of WRITE_REG depends on the register: DEBUG_WRITE for a debug
+ * register, DEBUG_WRITE_FULL for a control register and for an index that
+ * names no register. Below that the driver refuses it and the register
+ * keeps its value; READ_REG reads any register at DEBUG_READ_ONLY.
+ */
+TEST_F(fwctl, write_reg_scope)
+{
+	static const __u64 no_regs[] = { FWCTL_MOCK_NUM_REGS,
+					 FWCTL_MOCK_NUM_REGS + 1,
+					 1ULL << 32, ULLONG_MAX };
+	struct fwctl_mock_rsp rsp;
+	__u64 reg, val, old, now;
+	__u32 scope, need;
+	size_t i;
+
+	for (reg = 0; reg != FWCTL_MOCK_NUM_REGS; reg++) {
+		need = reg < FWCTL_MOCK_NUM_DEBUG_REGS ?
+		       FWCTL_RPC_DEBUG_WRITE : FWCTL_RPC_DEBUG_WRITE_FULL;
+		test_cmd_read_reg(self->base.fd, reg, &old);
+		for (scope = FWCTL_RPC_CONFIGURATION;
+		     scope <= FWCTL_RPC_DEBUG_WRITE_FULL; scope++) {
+			val = 0x5c00000000000000ULL | reg << 8 | scope;
+			if (scope < need) {
+				test_err_mock(EBADMSG, self->base.fd, scope,
+					      FWCTL_MOCK_OP_WRITE_REG, reg,
+					      &val, sizeof(val));
+				test_cmd_read_reg(self->base.fd, reg, &now);
+				ASSERT_EQ(old, now);
+				continue;
+			}
+			ASSERT_OK(_test_cmd_mock_rsp(self->base.fd, scope,
+						     FWCTL_MOCK_OP_WRITE_REG,
+						     reg, &val, sizeof(val),
+						     &rsp));
+			ASSERT_EQ(FWCTL_MOCK_STATUS_OK, rsp.status);
+			ASSERT_EQ(old, rsp.value);
+			test_cmd_read_reg(self->base.fd, reg, &now);
+			ASSERT_EQ(val, now);
+			old = val;
+		}
+	}
+
+	/* No such register: refused below DEBUG_WRITE_FULL, BAD_ARG at it */
+	val = 1;
+	for (i = 0; i != ARRAY_SIZE(no_regs); i++) {
+		test_err_mock(EBADMSG, self->base.fd, FWCTL_RPC_DEBUG_WRITE,
+			      FWCTL_MOCK_OP_WRITE_REG, no_regs[i], &val,
+			      sizeof(val));
+		test_fw_status(FWCTL_MOCK_STATUS_BAD_ARG, self->base.fd,
+			       FWCTL_RPC_DEBUG_WRITE_FULL,
+			       FWCTL_MOCK_OP_WRITE_REG, no_regs[i], &val,
+			       sizeof(val));
+	}
 }
 
 /* Up to FWCTL_MOCK_MAX_OBJECTS per FD, then ENOSPC */
@@ -1129,6 +1185,15 @@ static void child_no_rawio(struct __test_metadata *_metadata, void *arg)
 				     FWCTL_MOCK_OP_WRITE_REG, 1, &reg,
 				     sizeof(reg), &rsp));
 	EXPECT_EQ(FWCTL_MOCK_STATUS_OK, rsp.status);
+	/* A control register needs DEBUG_WRITE_FULL, so the capability too */
+	EXPECT_ERRNO(EBADMSG, _test_cmd_mock_rsp(fd, FWCTL_RPC_DEBUG_WRITE,
+						 FWCTL_MOCK_OP_WRITE_REG,
+						 FWCTL_MOCK_NUM_DEBUG_REGS,
+						 &reg, sizeof(reg), &rsp));
+	EXPECT_ERRNO(EPERM, _test_cmd_mock_rsp(fd, FWCTL_RPC_DEBUG_WRITE_FULL,
+					       FWCTL_MOCK_OP_WRITE_REG,
+					       FWCTL_MOCK_NUM_DEBUG_REGS,
+					       &reg, sizeof(reg), &rsp));
 	EXPECT_OK(_test_cmd_query(fd, FWCTL_RPC_DEBUG_WRITE, &query));
 	EXPECT_OK(_test_cmd_query(fd, FWCTL_RPC_DEBUG_READ_ONLY, &query));
 	EXPECT_OK(_test_cmd_query(fd, FWCTL_RPC_CONFIGURATION, &query));
@@ -1453,6 +1518,14 @@ FIXTURE_VARIANT_ADD(fwctl_scope, write_reg)
 	.opcode = FWCTL_MOCK_OP_WRITE_REG,
 	.min_scope = FWCTL_RPC_DEBUG_WRITE,
 	.arg = 2,
+	.payload_len = 8,
+};
+
+FIXTURE_VARIANT_ADD(fwctl_scope, write_ctrl_reg)
+{
+	.opcode = FWCTL_MOCK_OP_WRITE_REG,
+	.min_scope = FWCTL_RPC_DEBUG_WRITE_FULL,
+	.arg = FWCTL_MOCK_NUM_DEBUG_REGS + 1,
 	.payload_len = 8,
 };
 

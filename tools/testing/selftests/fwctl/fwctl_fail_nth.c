@@ -552,13 +552,10 @@ static int rpc_call(struct nth_state *st)
 
 static __u64 read_reg(struct __test_metadata *_metadata, struct nth_state *st)
 {
-	struct fwctl_mock_rsp rsp;
+	__u64 val = 0;
 
-	ASSERT_OK(_test_cmd_mock_rsp(st->fd, FWCTL_RPC_DEBUG_READ_ONLY,
-				     FWCTL_MOCK_OP_READ_REG, NTH_REG, NULL, 0,
-				     &rsp));
-	ASSERT_EQ(FWCTL_MOCK_STATUS_OK, rsp.status);
-	return rsp.value;
+	test_cmd_read_reg(st->fd, NTH_REG, &val);
+	return val;
 }
 
 static void rpc_finish(struct __test_metadata *_metadata,

@@ -334,6 +334,15 @@ static const struct op_desc *op_desc(__u16 opcode)
 	return &op_descs[opcode];
 }
 
+/* The scope a request needs: for WRITE_REG the register decides */
+static __u32 op_scope(const struct op_desc *d, const struct fwctl_mock_cmd *cmd)
+{
+	if (cmd->opcode == FWCTL_MOCK_OP_WRITE_REG &&
+	    cmd->arg >= FWCTL_MOCK_NUM_DEBUG_REGS)
+		return FWCTL_RPC_DEBUG_WRITE_FULL;
+	return d->min_scope;
+}
+
 #define MOCK_MAX_LOG_LEN (FWCTL_MAX_RPC_LEN - MOCK_RSP_LEN)
 
 static void fuzz_report(struct fuzz *f, unsigned int errs, bool may_succeed,
@@ -721,7 +730,7 @@ static void mock_expect(struct fuzz *f, __u32 in_len, __u32 scope,
 		o->errs |= err_bit(EOPNOTSUPP);
 		return;
 	}
-	if (scope < d->min_scope)
+	if (scope < op_scope(d, &cmd))
 		o->errs |= err_bit(EBADMSG);
 	if (d->payload_len >= 0 && plen != (__u32)d->payload_len)
 		o->errs |= err_bit(EINVAL);
@@ -1198,18 +1207,11 @@ static void fuzz_bad_ioctl(struct fuzz *f)
 /* Learn the debug registers, which other runs may have written */
 static int fuzz_sync_regs(struct fuzz *f)
 {
-	struct fwctl_mock_rsp rsp;
 	unsigned int i;
 
-	for (i = 0; i != FWCTL_MOCK_NUM_REGS; i++) {
-		if (_test_cmd_mock_rsp(f->m.fd, FWCTL_RPC_DEBUG_READ_ONLY,
-				       FWCTL_MOCK_OP_READ_REG, i, NULL, 0,
-				       &rsp))
+	for (i = 0; i != FWCTL_MOCK_NUM_REGS; i++)
+		if (_test_cmd_read_reg(f->m.fd, i, &f->regs[i]))
 			return -1;
-		if (rsp.status != FWCTL_MOCK_STATUS_OK)
-			return fail_errno(EPROTO);
-		f->regs[i] = rsp.value;
-	}
 	f->regs_valid = true;
 	return 0;
 }

@@ -587,6 +587,23 @@ static inline int _test_cmd_mock_rsp(int fd, __u32 scope, __u16 opcode,
 		ASSERT_EQ(_status, __rsp.status);                            \
 	})
 
+/* READ_REG of register @reg, which must exist: its value in *@val */
+static inline int _test_cmd_read_reg(int fd, __u64 reg, __u64 *val)
+{
+	struct fwctl_mock_rsp rsp;
+
+	if (_test_cmd_mock_rsp(fd, FWCTL_RPC_DEBUG_READ_ONLY,
+			       FWCTL_MOCK_OP_READ_REG, reg, NULL, 0, &rsp))
+		return -1;
+	if (rsp.status != FWCTL_MOCK_STATUS_OK)
+		return fail_errno(EPROTO);
+	*val = rsp.value;
+	return 0;
+}
+
+#define test_cmd_read_reg(fd, reg, val) \
+	ASSERT_OK(_test_cmd_read_reg(fd, reg, val))
+
 struct mock_query_rsp {
 	struct fwctl_mock_rsp rsp;
 	struct fwctl_mock_query query;
