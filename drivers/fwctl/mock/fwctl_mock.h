@@ -112,13 +112,18 @@ struct fwctl_info_mock {
  *	memory at offset @arg (the whole range within FWCTL_MOCK_MEM_SIZE, else
  *	status FWCTL_MOCK_STATUS_BAD_ARG). Response: header only, @value the
  *	number of bytes written.
+ * @FWCTL_MOCK_OP_PEEK: DEBUG_READ_ONLY. Reads back the firmware memory that
+ *	POKE writes, which starts zeroed: @arg is FWCTL_MOCK_PEEK_ARG(offset,
+ *	length), the whole range within FWCTL_MOCK_MEM_SIZE (else status
+ *	FWCTL_MOCK_STATUS_BAD_ARG). Response: header with @len the length and
+ *	@value the offset, then the bytes.
  *
  * Every command takes a &struct fwctl_mock_cmd and, but for ECHO, answers with
  * a &struct fwctl_mock_rsp followed by @len payload bytes. The driver refuses
  * a request with EINVAL if it is shorter than the header, if @flags or
  * @__reserved is non-zero, or if its payload length is wrong for the
- * command (WRITE_REG: exactly 8; QUERY, OBJ_*, READ_*, SLEEP: none); with
- * EOPNOTSUPP if the opcode is unknown; with EBADMSG if the RPC's scope is
+ * command (WRITE_REG: exactly 8; QUERY, OBJ_*, READ_*, SLEEP, PEEK: none);
+ * with EOPNOTSUPP if the opcode is unknown; with EBADMSG if the RPC's scope is
  * below the command's (checked before the payload length); with ENOSPC for
  * an OBJ_CREATE past the FD's limit; with ENOMEM if the driver cannot
  * allocate its mailbox buffers; and with EINTR if a signal came while the
@@ -135,10 +140,15 @@ enum fwctl_mock_opcode {
 	FWCTL_MOCK_OP_WRITE_REG = 8,
 	FWCTL_MOCK_OP_POKE = 9,
 	FWCTL_MOCK_OP_SLEEP = 10,
+	FWCTL_MOCK_OP_PEEK = 11,
 };
 
 /* The highest opcode; the tests use the next one as an unknown command */
-#define FWCTL_MOCK_OP_LAST FWCTL_MOCK_OP_SLEEP
+#define FWCTL_MOCK_OP_LAST FWCTL_MOCK_OP_PEEK
+
+/* The @arg of FWCTL_MOCK_OP_PEEK: @len bytes at offset @off */
+#define FWCTL_MOCK_PEEK_ARG(off, len) \
+	((__u64)(__u32)(len) << 32 | (__u32)(off))
 
 #define FWCTL_MOCK_MAX_SLEEP_US 1000000
 

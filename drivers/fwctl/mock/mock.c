@@ -300,6 +300,30 @@ static size_t mock_fw_poke(struct mock_cmd *mc, const struct fwctl_mock_cmd *cmd
 	return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_OK, 0, len);
 }
 
+/*
+ * The offset and length PEEK's @arg names, if the range lies within the
+ * firmware memory
+ */
+static bool mock_peek_range(u64 arg, u32 *off, u32 *len)
+{
+	*off = lower_32_bits(arg);
+	*len = upper_32_bits(arg);
+	return *off <= FWCTL_MOCK_MEM_SIZE &&
+	       *len <= FWCTL_MOCK_MEM_SIZE - *off;
+}
+
+static size_t mock_fw_peek(struct mock_cmd *mc, const struct fwctl_mock_cmd *cmd)
+{
+	struct mock_fwctl *mock = mc->mock;
+	u32 off, len;
+
+	if (!mock_peek_range(cmd->arg, &off, &len))
+		return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_BAD_ARG, 0, 0);
+	scoped_guard(spinlock, &mock->fw_lock)
+		memcpy(mc->buf + MOCK_RSP, mock->mem + off, len);
+	return mock_fw_rsp(mc, cmd, FWCTL_MOCK_STATUS_OK, len, off);
+}
+
 static size_t mock_fw_sleep(struct mock_cmd *mc,
 			    const struct fwctl_mock_cmd *cmd)
 {
@@ -347,6 +371,8 @@ static const struct fwctl_cmd_spec mock_catalog[] = {
 		 MOCK_RSP),
 	MOCK_CMD(SLEEP, "sleep", CONFIGURATION, MOCK_HDR, MOCK_HDR, MOCK_RSP,
 		 MOCK_RSP),
+	MOCK_CMD(PEEK, "peek", DEBUG_READ_ONLY, MOCK_HDR, MOCK_HDR, MOCK_RSP,
+		 MOCK_RSP + FWCTL_MOCK_MEM_SIZE),
 };
 
 static_assert(ARRAY_SIZE(mock_catalog) == FWCTL_MOCK_OP_LAST);
@@ -363,6 +389,7 @@ static size_t (*const mock_fw_exec[])(struct mock_cmd *mc,
 	[FWCTL_MOCK_OP_WRITE_REG - 1] = mock_fw_write_reg,
 	[FWCTL_MOCK_OP_POKE - 1] = mock_fw_poke,
 	[FWCTL_MOCK_OP_SLEEP - 1] = mock_fw_sleep,
+	[FWCTL_MOCK_OP_PEEK - 1] = mock_fw_peek,
 };
 
 static_assert(ARRAY_SIZE(mock_fw_exec) == ARRAY_SIZE(mock_catalog));
@@ -419,6 +446,8 @@ static void mock_fw_work(struct work_struct *work)
  */
 static size_t mock_rsp_len(const struct fwctl_mock_cmd *cmd, size_t in_len)
 {
+	u32 off, len;
+
 	switch (cmd->opcode) {
 	case FWCTL_MOCK_OP_QUERY:
 		return MOCK_RSP + sizeof(struct fwctl_mock_query);
@@ -426,6 +455,8 @@ static size_t mock_rsp_len(const struct fwctl_mock_cmd *cmd, size_t in_len)
 		return in_len;
 	case FWCTL_MOCK_OP_READ_LOG:
 		return MOCK_RSP + (cmd->arg <= MOCK_MAX_LOG_LEN ? cmd->arg : 0);
+	case FWCTL_MOCK_OP_PEEK:
+		return MOCK_RSP + (mock_peek_range(cmd->arg, &off, &len) ? len : 0);
 	default:
 		return MOCK_RSP;
 	}

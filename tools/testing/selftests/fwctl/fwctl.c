@@ -1017,6 +1017,90 @@ TEST_F(fwctl, write_reg_scope)
 	}
 }
 
+/*
+ * What POKE writes, PEEK reads back byte for byte, from any FD of the
+ * instance; nothing else in the firmware memory changes, and a POKE or PEEK
+ * out of range is refused by the firmware.
+ */
+TEST_F(fwctl, poke_peek)
+{
+	static const struct {
+		__u32 off;
+		__u32 len;
+	} pokes[] = {
+		{ 0, 1 }, { 0, FWCTL_MOCK_MEM_SIZE }, { 5, 3 },
+		{ FWCTL_MOCK_MEM_SIZE - 1, 1 }, { 100, 77 },
+		{ FWCTL_MOCK_MEM_SIZE, 0 }, { 17, 0 }, { 64, 128 },
+	};
+	static const __u32 offs[] = { 0, 1, 100, FWCTL_MOCK_MEM_SIZE - 1,
+				      FWCTL_MOCK_MEM_SIZE };
+	static const __u64 bad_args[] = {
+		FWCTL_MOCK_PEEK_ARG(FWCTL_MOCK_MEM_SIZE, 1),
+		FWCTL_MOCK_PEEK_ARG(0, FWCTL_MOCK_MEM_SIZE + 1),
+		FWCTL_MOCK_PEEK_ARG(FWCTL_MOCK_MEM_SIZE + 1, 0),
+		FWCTL_MOCK_PEEK_ARG(1, FWCTL_MOCK_MEM_SIZE),
+		/* offset + length wraps around in 32 bits */
+		FWCTL_MOCK_PEEK_ARG(UINT32_MAX, 2),
+		FWCTL_MOCK_PEEK_ARG(2, UINT32_MAX),
+		ULLONG_MAX,
+	};
+	__u8 model[FWCTL_MOCK_MEM_SIZE], got[FWCTL_MOCK_MEM_SIZE];
+	__u8 data[FWCTL_MOCK_MEM_SIZE + 1];
+	size_t i, j;
+	__u32 len;
+	int fd2;
+
+	/* A new instance's memory is zeroed */
+	test_cmd_peek(self->base.fd, 0, FWCTL_MOCK_MEM_SIZE, got);
+	ASSERT_TRUE(all_bytes(got, 0, sizeof(got)));
+	memset(model, 0, sizeof(model));
+
+	for (i = 0; i != ARRAY_SIZE(pokes); i++) {
+		for (j = 0; j != sizeof(data); j++)
+			data[j] = i * 41 + j * 7 + 1;
+		test_cmd_poke(self->base.fd, pokes[i].off, data, pokes[i].len);
+		memcpy(model + pokes[i].off, data, pokes[i].len);
+		memset(got, 0xa5, sizeof(got));
+		test_cmd_peek(self->base.fd, 0, FWCTL_MOCK_MEM_SIZE, got);
+		ASSERT_EQ(0, memcmp(model, got, sizeof(model)))
+			TH_LOG("after POKE %zu of %u bytes at %u", i,
+			       pokes[i].len, pokes[i].off);
+	}
+
+	/* Any range reads back its part */
+	for (i = 0; i != ARRAY_SIZE(offs); i++) {
+		for (len = 0; len <= FWCTL_MOCK_MEM_SIZE - offs[i];
+		     len = len < 8 ? len + 1 : len * 3) {
+			memset(got, 0xa5, sizeof(got));
+			test_cmd_peek(self->base.fd, offs[i], len, got);
+			ASSERT_EQ(0, memcmp(model + offs[i], got, len));
+			ASSERT_TRUE(all_bytes(got + len, 0xa5,
+					      sizeof(got) - len));
+		}
+	}
+
+	/* The memory is the instance's: another FD sees the same */
+	fd2 = open(self->base.inst.node, O_RDWR);
+	ASSERT_LE(0, fd2);
+	test_cmd_peek(fd2, 0, FWCTL_MOCK_MEM_SIZE, got);
+	ASSERT_EQ(0, memcmp(model, got, sizeof(model)));
+	ASSERT_OK(close(fd2));
+
+	/* Out of range: refused by the firmware, and nothing written */
+	for (i = 0; i != ARRAY_SIZE(bad_args); i++)
+		test_fw_status(FWCTL_MOCK_STATUS_BAD_ARG, self->base.fd,
+			       FWCTL_RPC_DEBUG_READ_ONLY, FWCTL_MOCK_OP_PEEK,
+			       bad_args[i], NULL, 0);
+	test_fw_status(FWCTL_MOCK_STATUS_BAD_ARG, self->base.fd,
+		       FWCTL_RPC_DEBUG_WRITE_FULL, FWCTL_MOCK_OP_POKE,
+		       FWCTL_MOCK_MEM_SIZE - 4, data, 5);
+	test_fw_status(FWCTL_MOCK_STATUS_BAD_ARG, self->base.fd,
+		       FWCTL_RPC_DEBUG_WRITE_FULL, FWCTL_MOCK_OP_POKE, 0, data,
+		       FWCTL_MOCK_MEM_SIZE + 1);
+	test_cmd_peek(self->base.fd, 0, FWCTL_MOCK_MEM_SIZE, got);
+	ASSERT_EQ(0, memcmp(model, got, sizeof(model)));
+}
+
 /* Up to FWCTL_MOCK_MAX_OBJECTS per FD, then ENOSPC */
 TEST_F(fwctl, objects_max)
 {
@@ -1264,6 +1348,8 @@ static void child_nobody_rpc(struct __test_metadata *_metadata, void *arg)
 	EXPECT_ERRNO(EPERM, _test_cmd_mock_rsp(fd, FWCTL_RPC_DEBUG_WRITE_FULL,
 					       FWCTL_MOCK_OP_POKE, 0, payload,
 					       sizeof(payload), &rsp));
+	/* Reading the firmware memory back needs no capability */
+	EXPECT_OK(_test_cmd_peek(fd, 0, sizeof(payload), payload));
 	EXPECT_OK(close(fd));
 }
 
@@ -1535,6 +1621,13 @@ FIXTURE_VARIANT_ADD(fwctl_scope, poke)
 	.min_scope = FWCTL_RPC_DEBUG_WRITE_FULL,
 	.arg = 16,
 	.payload_len = 8,
+};
+
+FIXTURE_VARIANT_ADD(fwctl_scope, peek)
+{
+	.opcode = FWCTL_MOCK_OP_PEEK,
+	.min_scope = FWCTL_RPC_DEBUG_READ_ONLY,
+	.arg = FWCTL_MOCK_PEEK_ARG(16, 100),
 };
 
 /* Each command works at its own scope and above, never below */

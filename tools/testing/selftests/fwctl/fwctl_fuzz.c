@@ -295,6 +295,9 @@ struct fuzz {
 	__u8 *snap;
 	__u64 regs[FWCTL_MOCK_NUM_REGS];
 	bool regs_valid;
+	/* The firmware memory, as POKE writes and PEEK reads it */
+	__u8 mem[FWCTL_MOCK_MEM_SIZE];
+	bool mem_valid;
 	struct fuzz_fd m;
 	struct call c;
 	struct fuzz_stats *st;
@@ -325,6 +328,7 @@ static const struct op_desc op_descs[] = {
 	[FWCTL_MOCK_OP_POKE] = { true, FWCTL_RPC_DEBUG_WRITE_FULL, PLEN_ANY },
 	[FWCTL_MOCK_OP_SLEEP] = { true, FWCTL_RPC_CONFIGURATION,
 				  PLEN_UNSPECIFIED },
+	[FWCTL_MOCK_OP_PEEK] = { true, FWCTL_RPC_DEBUG_READ_ONLY, 0 },
 };
 
 static const struct op_desc *op_desc(__u16 opcode)
@@ -344,6 +348,15 @@ static __u32 op_scope(const struct op_desc *d, const struct fwctl_mock_cmd *cmd)
 }
 
 #define MOCK_MAX_LOG_LEN (FWCTL_MAX_RPC_LEN - MOCK_RSP_LEN)
+
+/* Whether PEEK's @arg names a range of the firmware memory */
+static bool peek_range(__u64 arg, __u32 *off, __u32 *len)
+{
+	*off = arg;
+	*len = arg >> 32;
+	return *off <= FWCTL_MOCK_MEM_SIZE &&
+	       *len <= FWCTL_MOCK_MEM_SIZE - *off;
+}
 
 static void fuzz_report(struct fuzz *f, unsigned int errs, bool may_succeed,
 			int ret, int err, const char *fmt, ...) __printf(6, 7);
@@ -599,11 +612,11 @@ static void gen_request(struct fuzz *f, struct gen *g)
 	}
 	if (v < 90)
 		g->opcode = FWCTL_MOCK_OP_QUERY +
-			    rnd_below(r, FWCTL_MOCK_OP_SLEEP);
+			    rnd_below(r, FWCTL_MOCK_OP_LAST);
 	else if (v < 93)
 		g->opcode = 0;
 	else if (v < 96)
-		g->opcode = FWCTL_MOCK_OP_SLEEP + 1 + rnd_below(r, 4);
+		g->opcode = FWCTL_MOCK_OP_LAST + 1 + rnd_below(r, 4);
 	else
 		g->opcode = chance(r, 50) ? 0xffff : rnd(r);
 	if (chance(r, 4))
@@ -657,6 +670,14 @@ static void gen_request(struct fuzz *f, struct gen *g)
 					 rnd(r);
 		g->payload_len = rnd_below(r, FWCTL_MOCK_MEM_SIZE + 16);
 		break;
+	case FWCTL_MOCK_OP_PEEK:
+		/* Offsets up to just past the end, lengths up to twice it */
+		g->arg = rnd_below(r, FWCTL_MOCK_MEM_SIZE + 4);
+		v = rnd_below(r, 2 * FWCTL_MOCK_MEM_SIZE);
+		g->arg = FWCTL_MOCK_PEEK_ARG(g->arg, v);
+		if (chance(r, 10))
+			g->arg = rnd(r);
+		break;
 	case FWCTL_MOCK_OP_SLEEP:
 		/* Short sleeps only: the run is bounded in time */
 		v = rnd_below(r, 10);
@@ -679,6 +700,8 @@ static void gen_request(struct fuzz *f, struct gen *g)
 /* Response length of a well-formed request, to size the out buffer */
 static __u32 natural_out(const struct gen *g, __u32 in_len)
 {
+	__u32 off, len;
+
 	switch (g->opcode) {
 	case FWCTL_MOCK_OP_QUERY:
 		return MOCK_RSP_LEN + sizeof(struct fwctl_mock_query);
@@ -688,6 +711,8 @@ static __u32 natural_out(const struct gen *g, __u32 in_len)
 		if (g->arg <= MOCK_MAX_LOG_LEN)
 			return MOCK_RSP_LEN + g->arg;
 		return MOCK_RSP_LEN;
+	case FWCTL_MOCK_OP_PEEK:
+		return MOCK_RSP_LEN + (peek_range(g->arg, &off, &len) ? len : 0);
 	default:
 		return MOCK_RSP_LEN;
 	}
@@ -713,7 +738,7 @@ static void mock_expect(struct fuzz *f, __u32 in_len, __u32 scope,
 	const struct op_desc *d;
 	struct fwctl_mock_cmd cmd;
 	__u8 *payload = f->req + MOCK_HDR_LEN;
-	__u32 plen;
+	__u32 plen, off, len;
 	__u64 sum;
 	size_t i;
 
@@ -813,6 +838,16 @@ static void mock_expect(struct fuzz *f, __u32 in_len, __u32 scope,
 			put_rsp(f->exp, cmd.opcode, FWCTL_MOCK_STATUS_OK, 0,
 				plen);
 		break;
+	case FWCTL_MOCK_OP_PEEK:
+		if (!peek_range(cmd.arg, &off, &len)) {
+			put_rsp(f->exp, cmd.opcode, FWCTL_MOCK_STATUS_BAD_ARG,
+				0, 0);
+			break;
+		}
+		put_rsp(f->exp, cmd.opcode, FWCTL_MOCK_STATUS_OK, len, off);
+		memcpy(f->exp + MOCK_RSP_LEN, f->mem + off, len);
+		o->rsp_len += len;
+		break;
 	case FWCTL_MOCK_OP_SLEEP:
 	default:
 		put_rsp(f->exp, cmd.opcode,
@@ -830,6 +865,7 @@ static void mock_ran(struct fuzz *f, const __u8 *rsp, size_t copied)
 	struct fwctl_mock_cmd cmd;
 	struct fwctl_mock_rsp r;
 	unsigned int i;
+	__u32 plen;
 	__u64 val;
 
 	memcpy(&cmd, f->req, sizeof(cmd));
@@ -856,6 +892,12 @@ static void mock_ran(struct fuzz *f, const __u8 *rsp, size_t copied)
 			memcpy(&val, f->req + MOCK_HDR_LEN, sizeof(val));
 			f->regs[cmd.arg] = val;
 		}
+		break;
+	case FWCTL_MOCK_OP_POKE:
+		plen = f->c.in_len - MOCK_HDR_LEN;
+		if (cmd.arg <= FWCTL_MOCK_MEM_SIZE &&
+		    plen <= FWCTL_MOCK_MEM_SIZE - cmd.arg)
+			memcpy(f->mem + cmd.arg, f->req + MOCK_HDR_LEN, plen);
 		break;
 	default:
 		break;
@@ -1005,6 +1047,7 @@ static void fuzz_rpc(struct fuzz *f)
 		/* Whatever the kernel did, the model may be off now */
 		f->m.lost_track = true;
 		f->regs_valid = false;
+		f->mem_valid = false;
 		return;
 	}
 
@@ -1216,6 +1259,15 @@ static int fuzz_sync_regs(struct fuzz *f)
 	return 0;
 }
 
+/* Learn the firmware memory */
+static int fuzz_sync_mem(struct fuzz *f)
+{
+	if (_test_cmd_peek(f->m.fd, 0, FWCTL_MOCK_MEM_SIZE, f->mem))
+		return -1;
+	f->mem_valid = true;
+	return 0;
+}
+
 /*
  * Close the FD, after checking that the firmware agrees with the model on
  * the objects it holds, and open a fresh one.
@@ -1247,6 +1299,8 @@ static int fuzz_reopen(struct fuzz *f)
 		return -1;
 	f->m.uctx_id = info.uctx_id;
 	if (!f->regs_valid && fuzz_sync_regs(f))
+		return -1;
+	if (!f->mem_valid && fuzz_sync_mem(f))
 		return -1;
 	return 0;
 }

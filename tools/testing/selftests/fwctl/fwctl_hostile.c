@@ -531,6 +531,14 @@ TEST_F(hostile, rpc_no_kernel_bytes)
 	check_rpc_bytes(_metadata, self->base.fd, FWCTL_RPC_DEBUG_WRITE_FULL,
 			in, in_len, exp, MOCK_RSP_LEN, 0, 0, NULL);
 
+	/* PEEK: the bytes the POKE wrote */
+	in_len = mock_build(in, FWCTL_MOCK_OP_PEEK, FWCTL_MOCK_PEEK_ARG(8, 40),
+			    NULL, 0);
+	put_rsp(exp, FWCTL_MOCK_OP_PEEK, FWCTL_MOCK_STATUS_OK, 40, 8);
+	memcpy(exp + MOCK_RSP_LEN, in + MOCK_HDR_LEN, 40);
+	check_rpc_bytes(_metadata, self->base.fd, FWCTL_RPC_DEBUG_READ_ONLY,
+			in, in_len, exp, MOCK_RSP_LEN + 40, 0, 0, NULL);
+
 	/* SLEEP: a bare header; @value is not documented */
 	in_len = mock_build(in, FWCTL_MOCK_OP_SLEEP, 0, NULL, 0);
 	put_rsp(exp, FWCTL_MOCK_OP_SLEEP, FWCTL_MOCK_STATUS_OK, 0, 0);

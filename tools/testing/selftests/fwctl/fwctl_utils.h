@@ -604,6 +604,62 @@ static inline int _test_cmd_read_reg(int fd, __u64 reg, __u64 *val)
 #define test_cmd_read_reg(fd, reg, val) \
 	ASSERT_OK(_test_cmd_read_reg(fd, reg, val))
 
+/* POKE @len bytes from @data into firmware memory at @off */
+static inline int _test_cmd_poke(int fd, __u64 off, const void *data,
+				 size_t len)
+{
+	struct fwctl_mock_rsp rsp;
+
+	if (_test_cmd_mock_rsp(fd, FWCTL_RPC_DEBUG_WRITE_FULL,
+			       FWCTL_MOCK_OP_POKE, off, data, len, &rsp))
+		return -1;
+	if (rsp.status != FWCTL_MOCK_STATUS_OK || rsp.value != len)
+		return fail_errno(EPROTO);
+	return 0;
+}
+
+#define test_cmd_poke(fd, off, data, len) \
+	ASSERT_OK(_test_cmd_poke(fd, off, data, len))
+
+/* PEEK @len bytes of firmware memory at @off into @buf */
+static inline int _test_cmd_peek(int fd, __u32 off, __u32 len, void *buf)
+{
+	__u32 out_len = MOCK_RSP_LEN + len;
+	struct fwctl_mock_rsp *rsp;
+	int ret = -1;
+	__u8 *out;
+
+	out = malloc(out_len);
+	if (!out)
+		return -1;
+	rsp = (struct fwctl_mock_rsp *)out;
+	if (_test_cmd_mock(fd, FWCTL_RPC_DEBUG_READ_ONLY, FWCTL_MOCK_OP_PEEK,
+			   FWCTL_MOCK_PEEK_ARG(off, len), NULL, 0, out,
+			   &out_len))
+		goto out;
+	if (out_len != MOCK_RSP_LEN + len ||
+	    rsp->opcode != FWCTL_MOCK_OP_PEEK ||
+	    rsp->status != FWCTL_MOCK_STATUS_OK || rsp->len != len ||
+	    rsp->value != off) {
+		errno = EPROTO;
+		goto out;
+	}
+	memcpy(buf, out + MOCK_RSP_LEN, len);
+	ret = 0;
+out:
+	if (ret) {
+		int err = errno;
+
+		free(out);
+		return fail_errno(err);
+	}
+	free(out);
+	return 0;
+}
+
+#define test_cmd_peek(fd, off, len, buf) \
+	ASSERT_OK(_test_cmd_peek(fd, off, len, buf))
+
 struct mock_query_rsp {
 	struct fwctl_mock_rsp rsp;
 	struct fwctl_mock_query query;
