@@ -41,7 +41,7 @@ step fwctl mock fwctl0 poke 0x10 deadbeef
 echo
 echo "# Kernel taint after:"
 tainted_bit19
-step sh -c 'dmesg | grep -E "taints the kernel|type=1340"'
+step sh -c 'dmesg | grep -E "taints the kernel|type=1316"'
 
 # Every open, ioctl and close is a trace event.
 ev=/sys/kernel/tracing/events/fwctl

@@ -20,12 +20,12 @@
 #endif
 
 /*
- * Kernels without a record type of their own for fwctl use the one set aside
- * for modules.
+ * The audit record type of a tainting RPC. Upstream has no type for fwctl and
+ * any new number could collide with one it assigns later, so fwctl uses the
+ * type set aside for kernel modules; its "op=fwctl_rpc" field tells the
+ * records apart.
  */
-#ifndef AUDIT_FWCTL
-#define AUDIT_FWCTL AUDIT_KERNEL_OTHER
-#endif
+#define FWCTL_AUDIT_TYPE AUDIT_KERNEL_OTHER
 
 /* The largest request or response buffer the core accepts */
 #define FWCTL_MAX_RPC_LEN SZ_2M

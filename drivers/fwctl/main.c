@@ -125,7 +125,7 @@ static void fwctl_audit_taint(struct fwctl_uctx *uctx, u32 scope)
 {
 	struct audit_buffer *ab;
 
-	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_FWCTL);
+	ab = audit_log_start(audit_context(), GFP_KERNEL, FWCTL_AUDIT_TYPE);
 	if (!ab)
 		return;
 	audit_log_format(ab, "op=fwctl_rpc dev=%s scope=%s",
