@@ -5,6 +5,7 @@
 #ifndef __FWCTL_INTERNAL_H
 #define __FWCTL_INTERNAL_H
 
+#include <linux/atomic.h>
 #include <linux/audit.h>
 #include <linux/fwctl.h>
 #include <linux/panic.h>
@@ -119,6 +120,19 @@ struct fwctl_ioctl_spec {
 extern const struct fwctl_ioctl_spec fwctl_info_spec;
 extern const struct fwctl_ioctl_spec fwctl_rpc_spec;
 
+/**
+ * struct fwctl_counters - Events of the core, published under debugfs
+ * @tainting_rpcs: RPCs at a tainting scope that reached a driver
+ * @undeclared_errnos: ioctls that returned an errno neither their
+ *	specification nor the driver lists (with CONFIG_FWCTL_API_SPEC_CHECK)
+ */
+struct fwctl_counters {
+	atomic_t tainting_rpcs;
+	atomic_t undeclared_errnos;
+};
+
+extern struct fwctl_counters fwctl_counters;
+
 int fwctl_spec_validate(const struct fwctl_ioctl_spec *spec, const void *cmd);
 const struct fwctl_errno_spec *
 fwctl_spec_errno(const struct fwctl_ioctl_spec *spec, int err);
@@ -133,6 +147,7 @@ long fwctl_uctx_ioctl(struct fwctl_uctx *uctx, unsigned int cmd,
 		      unsigned long arg);
 struct fwctl_uctx *fwctl_uctx_open(struct fwctl_device *fwctl);
 void fwctl_uctx_release(struct fwctl_uctx *uctx);
+void fwctl_rpc_report_taint(struct fwctl_uctx *uctx, u32 scope);
 #endif
 
 #endif

@@ -5,6 +5,7 @@
  * against real user memory mapped into the test thread.
  */
 #include <kunit/device.h>
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/cred.h>
 #include <linux/err.h>
@@ -13,6 +14,7 @@
 #include <linux/panic.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #include "fwctl_internal.h"
 
@@ -28,14 +30,17 @@ enum kt_rpc_mode {
 	KT_RPC_NULL,		/* a driver bug: NULL instead of ERR_PTR */
 	KT_RPC_HUGE_LEN,	/* a driver bug: claims a 4 MiB response */
 	KT_RPC_OVERRUN,		/* a driver bug: in place, longer than the request */
-	KT_RPC_OVERCLAIM,	/* a driver bug: 16 bytes claimed as 4096 */
+	KT_RPC_VMALLOC,		/* answer in a vmalloc() buffer */
+	KT_RPC_IN_PLACE_FULL,	/* in place, claiming the caller's whole out_len */
+	KT_RPC_ERRNO,		/* fail with kt_state.rpc_errno */
 };
 
 enum kt_info_mode {
 	KT_INFO_OK,
 	KT_INFO_ERROR,
 	KT_INFO_NULL,		/* a driver bug: NULL with a length */
-	KT_INFO_OVERCLAIM,	/* a driver bug: 16 bytes claimed as 64 */
+	KT_INFO_VMALLOC,	/* the data in a vmalloc() buffer */
+	KT_INFO_KVMALLOC,	/* the data in a kvmalloc() buffer */
 };
 
 struct kt_state {
@@ -46,11 +51,14 @@ struct kt_state {
 	enum kt_info_mode info_mode;
 	enum kt_rpc_mode rpc_mode;
 	size_t new_buffer_len;
+	int rpc_errno;
 	int nr_open;
 	int nr_close;
 	int nr_info;
 	int nr_rpc;
 	enum fwctl_rpc_scope last_scope;
+	int nr_taint_reports;
+	bool reported_under_lock;
 };
 
 struct kt_device {
@@ -92,14 +100,22 @@ static void *kt_info(struct fwctl_uctx *uctx, size_t *length)
 	if (st->info_mode == KT_INFO_ERROR)
 		return ERR_PTR(-EIO);
 	*length = KT_INFO_LEN;
-	if (st->info_mode == KT_INFO_NULL)
+	switch (st->info_mode) {
+	case KT_INFO_NULL:
 		return NULL;
-	data = kmalloc(KT_INFO_LEN, GFP_KERNEL);
+	case KT_INFO_VMALLOC:
+		data = vmalloc(KT_INFO_LEN);
+		break;
+	case KT_INFO_KVMALLOC:
+		data = kvmalloc(KT_INFO_LEN, GFP_KERNEL);
+		break;
+	default:
+		data = kmalloc(KT_INFO_LEN, GFP_KERNEL);
+		break;
+	}
 	if (!data)
 		return ERR_PTR(-ENOMEM);
 	memset(data, KT_INFO_BYTE, KT_INFO_LEN);
-	if (st->info_mode == KT_INFO_OVERCLAIM)
-		*length = 64;
 	return data;
 }
 
@@ -132,12 +148,19 @@ static void *kt_fw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	case KT_RPC_OVERRUN:
 		*out_len = in_len + 1;
 		return rpc_in;
-	case KT_RPC_OVERCLAIM:
-		resp = kmalloc(16, GFP_KERNEL);
+	case KT_RPC_VMALLOC:
+		resp = vmalloc(st->new_buffer_len);
 		if (!resp)
 			return ERR_PTR(-ENOMEM);
-		*out_len = 4096;
+		memset(resp, 0x3c, st->new_buffer_len);
+		*out_len = st->new_buffer_len;
 		return resp;
+	case KT_RPC_IN_PLACE_FULL:
+		/* Claims more than the request; writes none of the rest */
+		*out_len += st->new_buffer_len;
+		return rpc_in;
+	case KT_RPC_ERRNO:
+		return ERR_PTR(st->rpc_errno);
 	}
 	return ERR_PTR(-EINVAL);
 }
@@ -156,14 +179,25 @@ static const struct fwctl_ops kt_ops = {
 	.nr_errnos = ARRAY_SIZE(kt_errnos),
 };
 
+static const struct fwctl_ops kt_ops_in_place = {
+	.device_type = KT_DEVICE_TYPE,
+	.uctx_size = sizeof(struct kt_uctx),
+	.open_uctx = kt_open_uctx,
+	.close_uctx = kt_close_uctx,
+	.info = kt_info,
+	.fw_rpc = kt_fw_rpc,
+	.errnos = kt_errnos,
+	.nr_errnos = ARRAY_SIZE(kt_errnos),
+	.answers_in_place = true,
+};
+
+/* A driver that lists no errnos of its own, as upstream's do */
 static const struct fwctl_ops kt_ops_no_info = {
 	.device_type = KT_DEVICE_TYPE,
 	.uctx_size = sizeof(struct kt_uctx),
 	.open_uctx = kt_open_uctx,
 	.close_uctx = kt_close_uctx,
 	.fw_rpc = kt_fw_rpc,
-	.errnos = kt_errnos,
-	.nr_errnos = ARRAY_SIZE(kt_errnos),
 };
 
 static struct fwctl_device *kt_alloc(struct kunit *test,
@@ -499,7 +533,8 @@ static const struct kt_info_case kt_info_cases[] = {
 	{ "driver has no info", 40, true, KT_INFO_OK, 0 },
 	{ "driver info fails", 40, false, KT_INFO_ERROR, -EIO },
 	{ "driver info NULL", 40, false, KT_INFO_NULL, -EIO },
-	{ "driver info overclaims", 40, false, KT_INFO_OVERCLAIM, -EIO },
+	{ "driver info from vmalloc", 40, false, KT_INFO_VMALLOC, 0 },
+	{ "driver info from kvmalloc", 40, false, KT_INFO_KVMALLOC, 0 },
 	{ "type only, info would fail", 0, false, KT_INFO_ERROR, 0 },
 };
 
@@ -577,6 +612,7 @@ struct kt_rpc_case {
 	size_t new_buffer_len;
 	bool drop_rawio;
 	int expected;
+	bool in_place_ops;	/* the driver sets answers_in_place */
 };
 
 static const struct kt_rpc_case kt_rpc_cases[] = {
@@ -609,8 +645,18 @@ static const struct kt_rpc_case kt_rpc_cases[] = {
 	  KT_RPC_HUGE_LEN, 0, false, -EIO },
 	{ "driver overruns in place", FWCTL_RPC_CONFIGURATION, 8, 64,
 	  KT_RPC_OVERRUN, 0, false, -EIO },
-	{ "driver overclaims its buffer", FWCTL_RPC_CONFIGURATION, 8, 4096,
-	  KT_RPC_OVERCLAIM, 0, false, -EIO },
+	{ "vmalloc buffer", FWCTL_RPC_CONFIGURATION, 16, 4096, KT_RPC_VMALLOC,
+	  300, false, 0 },
+	{ "in place, up to out_len", FWCTL_RPC_CONFIGURATION, 8, 64,
+	  KT_RPC_IN_PLACE_FULL, 0, false, 0, true },
+	{ "in place, past out_len", FWCTL_RPC_CONFIGURATION, 8, 64,
+	  KT_RPC_IN_PLACE_FULL, 1, false, -EIO, true },
+	/* ksize() would say 64: the core goes by the size it asked for */
+	{ "in place, past the buffer in its slab bucket",
+	  FWCTL_RPC_CONFIGURATION, 40, 40, KT_RPC_IN_PLACE_FULL, 24, false,
+	  -EIO, true },
+	{ "in place, in_len above out_len", FWCTL_RPC_CONFIGURATION, 64, 8,
+	  KT_RPC_IN_PLACE, 0, false, 0, true },
 };
 
 KUNIT_ARRAY_PARAM_DESC(kt_rpc, kt_rpc_cases, name);
@@ -648,16 +694,17 @@ static long kt_ioctl_without_rawio(struct fwctl_uctx *uctx, unsigned int cmd,
 }
 
 /*
- * RPC length and scope rules and the response copy. No case uses a tainting
- * scope successfully: the selftests check the taint on a clean kernel.
+ * RPC length and scope rules and the response copy. The tainting scopes are
+ * left to fwctl_test_taint_reported_unlocked().
  */
 static void fwctl_test_rpc(struct kunit *test)
 {
 	const struct kt_rpc_case *c = test->param_value;
 	struct kt_state *st = test->priv;
-	size_t resp_len = c->mode == KT_RPC_NEW_BUFFER ? c->new_buffer_len :
-							 c->in_len;
-	size_t copied = min_t(size_t, resp_len, c->out_len);
+	bool new_buffer = c->mode == KT_RPC_NEW_BUFFER ||
+			  c->mode == KT_RPC_VMALLOC;
+	size_t resp_len = new_buffer ? c->new_buffer_len : c->in_len;
+	size_t copied, from_req;
 	size_t in_off = PAGE_SIZE, out_off = PAGE_SIZE;
 	struct fwctl_uctx *uctx;
 	struct fwctl_rpc rpc;
@@ -665,7 +712,13 @@ static void fwctl_test_rpc(struct kunit *test)
 	u8 *out;
 	long ret;
 
-	kt_setup(test, &kt_ops);
+	if (c->mode == KT_RPC_IN_PLACE_FULL)
+		resp_len = c->out_len + c->new_buffer_len;
+	copied = min_t(size_t, resp_len, c->out_len);
+	/* In place, the bytes past the request are the core's zeros */
+	from_req = min_t(size_t, copied, c->in_len);
+
+	kt_setup(test, c->in_place_ops ? &kt_ops_in_place : &kt_ops);
 	st->rpc_mode = c->mode;
 	st->new_buffer_len = c->new_buffer_len;
 	uctx = kt_open(test);
@@ -705,11 +758,15 @@ static void fwctl_test_rpc(struct kunit *test)
 	kt_get(test, &rpc, urpc, sizeof(rpc));
 	KUNIT_EXPECT_EQ(test, rpc.out_len, resp_len);
 	if (c->in_len <= PAGE_SIZE) {
-		u8 fill = c->mode == KT_RPC_NEW_BUFFER ? 0x3c : 0x11;
-
 		kt_get(test, out, (unsigned long)st->umem + out_off,
 		       PAGE_SIZE);
-		KUNIT_EXPECT_TRUE(test, !memchr_inv(out, fill, copied));
+		if (new_buffer) {
+			KUNIT_EXPECT_TRUE(test, !memchr_inv(out, 0x3c, copied));
+		} else {
+			KUNIT_EXPECT_TRUE(test, !memchr_inv(out, 0x11, from_req));
+			KUNIT_EXPECT_TRUE(test, !memchr_inv(out + from_req, 0,
+							    copied - from_req));
+		}
 		KUNIT_EXPECT_TRUE(test, !memchr_inv(out + copied, 0x22,
 						    PAGE_SIZE - copied));
 	}
@@ -794,7 +851,8 @@ static void fwctl_test_spec_consistent(struct kunit *test)
 
 /*
  * A tainting RPC that never reaches the driver (too long, or on an orphaned
- * FD) leaves the kernel untainted.
+ * FD) does not taint: the core's count of tainting RPCs stays, and so does
+ * the taint flag if it was clear.
  */
 static void fwctl_test_taint_only_when_delivered(struct kunit *test)
 {
@@ -804,11 +862,10 @@ static void fwctl_test_taint_only_when_delivered(struct kunit *test)
 		.scope = FWCTL_RPC_DEBUG_WRITE,
 		.in_len = FWCTL_MAX_RPC_LEN + 1,
 	};
+	int tainting = atomic_read(&fwctl_counters.tainting_rpcs);
+	bool tainted = test_taint(TAINT_FWCTL);
 	struct fwctl_uctx *uctx;
 	unsigned long urpc;
-
-	if (test_taint(TAINT_FWCTL))
-		kunit_skip(test, "the kernel is already tainted by fwctl");
 
 	kt_setup(test, &kt_ops);
 	uctx = kt_open(test);
@@ -822,9 +879,119 @@ static void fwctl_test_taint_only_when_delivered(struct kunit *test)
 	kt_unregister(st);
 	KUNIT_EXPECT_EQ(test, fwctl_uctx_ioctl(uctx, FWCTL_RPC, urpc), -ENODEV);
 
-	KUNIT_EXPECT_FALSE(test, test_taint(TAINT_FWCTL));
+	KUNIT_EXPECT_EQ(test, atomic_read(&fwctl_counters.tainting_rpcs),
+			tainting);
+	KUNIT_EXPECT_EQ(test, test_taint(TAINT_FWCTL), tainted);
 	KUNIT_EXPECT_EQ(test, uctx->taint_logged, 0UL);
 	KUNIT_EXPECT_EQ(test, st->nr_rpc, 0);
+	fwctl_uctx_release(uctx);
+}
+
+static void kt_report_taint(struct fwctl_uctx *uctx, u32 scope)
+{
+	struct kt_state *st = kt_state(uctx);
+
+	st->nr_taint_reports++;
+	if (rwsem_is_locked(&uctx->fwctl->registration_lock))
+		st->reported_under_lock = true;
+}
+
+/*
+ * A delivered tainting RPC taints and counts every time; the first at each
+ * scope on an FD is logged and audited, and that happens with
+ * registration_lock dropped, since audit can sleep for a minute when its
+ * backlog is full and fwctl_unregister() would wait that long. The report
+ * itself is replaced by a stub that sees whether the lock is held.
+ */
+static void fwctl_test_taint_reported_unlocked(struct kunit *test)
+{
+	struct kt_state *st = test->priv;
+	struct fwctl_rpc rpc = {
+		.size = sizeof(rpc),
+		.scope = FWCTL_RPC_DEBUG_WRITE,
+		.in_len = 8,
+		.out_len = 8,
+		.in = (unsigned long)st->umem + PAGE_SIZE,
+		.out = (unsigned long)st->umem + 2 * PAGE_SIZE,
+	};
+	int tainting = atomic_read(&fwctl_counters.tainting_rpcs);
+	struct fwctl_uctx *uctx;
+	unsigned long urpc;
+
+	kt_setup(test, &kt_ops);
+	uctx = kt_open(test);
+	kunit_activate_static_stub(test, fwctl_rpc_report_taint,
+				   kt_report_taint);
+
+	urpc = kt_put(test, 0, &rpc, sizeof(rpc));
+	KUNIT_EXPECT_EQ(test, fwctl_uctx_ioctl(uctx, FWCTL_RPC, urpc), 0);
+	KUNIT_EXPECT_EQ(test, fwctl_uctx_ioctl(uctx, FWCTL_RPC, urpc), 0);
+	KUNIT_EXPECT_EQ(test, st->nr_taint_reports, 1);
+	rpc.scope = FWCTL_RPC_DEBUG_WRITE_FULL;
+	urpc = kt_put(test, 0, &rpc, sizeof(rpc));
+	KUNIT_EXPECT_EQ(test, fwctl_uctx_ioctl(uctx, FWCTL_RPC, urpc), 0);
+	KUNIT_EXPECT_EQ(test, st->nr_taint_reports, 2);
+	rpc.scope = FWCTL_RPC_DEBUG_READ_ONLY;
+	urpc = kt_put(test, 0, &rpc, sizeof(rpc));
+	KUNIT_EXPECT_EQ(test, fwctl_uctx_ioctl(uctx, FWCTL_RPC, urpc), 0);
+
+	KUNIT_EXPECT_EQ(test, st->nr_taint_reports, 2);
+	KUNIT_EXPECT_FALSE(test, st->reported_under_lock);
+	KUNIT_EXPECT_EQ(test, st->nr_rpc, 4);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fwctl_counters.tainting_rpcs) -
+			tainting, 3);
+	KUNIT_EXPECT_TRUE(test, test_taint(TAINT_FWCTL));
+	fwctl_uctx_release(uctx);
+}
+
+struct kt_errno_case {
+	const char *name;
+	bool driver_lists_errnos;
+	int err;
+	bool reported;
+};
+
+static const struct kt_errno_case kt_errno_cases[] = {
+	{ "listed by the driver", true, -EBADMSG, false },
+	{ "listed by nobody", true, -EXDEV, true },
+	{ "driver lists none", false, -EBADMSG, true },
+	{ "signal, driver lists none", false, -EINTR, false },
+	{ "restart, driver lists none", false, -ERESTARTSYS, false },
+	{ "timeout, driver lists none", false, -ETIMEDOUT, false },
+	{ "a core errno", false, -EIO, false },
+};
+
+KUNIT_ARRAY_PARAM_DESC(kt_errno, kt_errno_cases, name);
+
+/*
+ * The API checker counts an errno nobody lists, without a WARN (which
+ * panic_on_warn would turn into a crash user space could cause).
+ */
+static void fwctl_test_errno_check(struct kunit *test)
+{
+	const struct kt_errno_case *c = test->param_value;
+	struct kt_state *st = test->priv;
+	struct fwctl_rpc rpc = { .size = sizeof(rpc) };
+	atomic_t *undeclared = &fwctl_counters.undeclared_errnos;
+	struct fwctl_uctx *uctx;
+	int before;
+
+	if (!IS_ENABLED(CONFIG_FWCTL_API_SPEC_CHECK))
+		kunit_skip(test, "CONFIG_FWCTL_API_SPEC_CHECK is off");
+
+	kt_setup(test, c->driver_lists_errnos ? &kt_ops : &kt_ops_no_info);
+	st->rpc_mode = KT_RPC_ERRNO;
+	st->rpc_errno = c->err;
+	uctx = kt_open(test);
+	before = atomic_read(undeclared);
+	KUNIT_EXPECT_EQ(test, fwctl_uctx_ioctl(uctx, FWCTL_RPC,
+					       kt_put(test, 0, &rpc,
+						      sizeof(rpc))),
+			(long)c->err);
+	KUNIT_EXPECT_EQ(test, atomic_read(undeclared) - before,
+			c->reported ? 1 : 0);
+	/* The selftests expect the count to hold only what they caused */
+	atomic_set(undeclared, before);
 	fwctl_uctx_release(uctx);
 }
 
@@ -844,6 +1011,8 @@ static struct kunit_case fwctl_test_cases[] = {
 	KUNIT_CASE(fwctl_test_spec_validate),
 	KUNIT_CASE(fwctl_test_spec_consistent),
 	KUNIT_CASE(fwctl_test_taint_only_when_delivered),
+	KUNIT_CASE(fwctl_test_taint_reported_unlocked),
+	KUNIT_CASE_PARAM(fwctl_test_errno_check, kt_errno_gen_params),
 	{}
 };
 

@@ -5,9 +5,11 @@
  *
  * Locking: fwctl_device.registration_lock is taken for read around every call
  * into the driver and for write by fwctl_unregister(), which then clears
- * ops. Copies to and from user memory happen outside of it, so a process that
- * stalls a page fault cannot hold up an unplug. uctx_list_lock nests inside
- * registration_lock.
+ * ops. fwctl_unregister() waits for every reader, so nothing that user space
+ * can make slow runs under it besides the driver's own call: copies to and
+ * from user memory, the taint message and the audit record (which can sleep
+ * while the audit backlog is full) all happen outside of it. uctx_list_lock
+ * nests inside registration_lock.
  */
 #define pr_fmt(fmt) "fwctl: " fmt
 
@@ -23,6 +25,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
 #include "fwctl_internal.h"
@@ -34,6 +37,9 @@
 
 static dev_t fwctl_dev;
 static DEFINE_IDA(fwctl_ida);
+
+struct fwctl_counters fwctl_counters;
+EXPORT_SYMBOL_IF_KUNIT(fwctl_counters);
 
 /* One kernel command being executed: the struct copied in and where from */
 struct fwctl_ucmd {
@@ -53,25 +59,24 @@ static int fwctl_ucmd_respond(struct fwctl_ucmd *ucmd, size_t cmd_len)
 }
 
 /*
- * Whether a buffer the driver returned can hold the @len bytes it claims.
- * What the slab allocator knows is checked; the size of a vmalloc buffer is
- * taken on trust.
+ * Whether a buffer the driver returned can be copied out for @len bytes. The
+ * length of a buffer the driver allocated is the driver's word (the core
+ * cannot size it soundly); only what is plainly wrong is refused.
  */
 static bool fwctl_driver_buf_ok(struct fwctl_device *fwctl, const void *buf,
 				size_t len)
 {
-	if (buf && len <= FWCTL_MAX_RPC_LEN &&
-	    (is_vmalloc_addr(buf) || len <= ksize(buf)))
+	if (buf && len <= FWCTL_MAX_RPC_LEN)
 		return true;
-	dev_err_ratelimited(&fwctl->dev,
-			    "driver returned %zu bytes in a %s buffer\n", len,
-			    buf ? "too small" : "NULL");
+	dev_err_ratelimited(&fwctl->dev, "driver returned %s of %zu bytes\n",
+			    buf ? "a response" : "NULL instead", len);
 	return false;
 }
 
 static int fwctl_cmd_info(struct fwctl_ucmd *ucmd)
 {
-	void *data __free(kfree) = NULL;
+	/* kmalloc(), kvmalloc() or vmalloc() memory: kvfree() takes each */
+	void *data __free(kvfree) = NULL;
 	struct fwctl_device *fwctl = ucmd->uctx->fwctl;
 	struct fwctl_info *cmd = ucmd->cmd;
 	void __user *udata = u64_to_user_ptr(cmd->out_device_data);
@@ -136,21 +141,53 @@ static void fwctl_audit_taint(struct fwctl_uctx *uctx, u32 scope)
 
 /*
  * The debug write scopes may change the device in ways the kernel cannot
- * vouch for: taint before the driver sees such an RPC. The first RPC at each
- * of these scopes on an FD is logged and audited, naming the process, so the
- * taint can be traced back.
+ * vouch for: taint before the driver sees such an RPC. Called under
+ * registration_lock, so it only sets bits.
+ *
+ * Return: true for the first RPC at @scope on this FD, which the caller
+ * reports with fwctl_rpc_report_taint() once the lock is dropped.
  */
-static void fwctl_rpc_taint(struct fwctl_uctx *uctx, u32 scope)
+static bool fwctl_rpc_taint(struct fwctl_uctx *uctx, u32 scope)
 {
 	if (scope < FWCTL_RPC_DEBUG_WRITE)
-		return;
+		return false;
 	add_taint(TAINT_FWCTL, LOCKDEP_STILL_OK);
-	if (test_and_set_bit(scope, &uctx->taint_logged))
-		return;
-	dev_warn(&uctx->fwctl->dev,
-		 "%s[%d]: RPC at scope %s taints the kernel\n",
-		 current->comm, task_pid_nr(current), fwctl_scope_names[scope]);
+	atomic_inc(&fwctl_counters.tainting_rpcs);
+	return !test_and_set_bit(scope, &uctx->taint_logged);
+}
+
+/*
+ * Name the process behind a taint: in the log, rate-limited so that a
+ * stream of FDs cannot flood it, and in an audit record for every FD.
+ */
+VISIBLE_IF_KUNIT void fwctl_rpc_report_taint(struct fwctl_uctx *uctx,
+					     u32 scope)
+{
+	KUNIT_STATIC_STUB_REDIRECT(fwctl_rpc_report_taint, uctx, scope);
+	dev_warn_ratelimited(&uctx->fwctl->dev,
+			     "%s[%d]: RPC at scope %s taints the kernel\n",
+			     current->comm, task_pid_nr(current),
+			     fwctl_scope_names[scope]);
 	fwctl_audit_taint(uctx, scope);
+}
+EXPORT_SYMBOL_IF_KUNIT(fwctl_rpc_report_taint);
+
+/*
+ * The request buffer. For a driver that answers in place it also holds the
+ * longest answer the caller takes, zeroed past the request so that no byte
+ * the driver leaves unwritten carries old kernel memory out.
+ */
+static void *fwctl_rpc_alloc_req(const struct fwctl_rpc *cmd, bool in_place,
+				 size_t *size)
+{
+	void *req;
+
+	*size = in_place ? max(cmd->in_len, cmd->out_len) : cmd->in_len;
+	/* Charged to the caller's memory cgroup */
+	req = kvmalloc(*size, GFP_KERNEL_ACCOUNT);
+	if (req)
+		memset(req + cmd->in_len, 0, *size - cmd->in_len);
+	return req;
 }
 
 static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
@@ -158,13 +195,18 @@ static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 	struct fwctl_device *fwctl = ucmd->uctx->fwctl;
 	struct fwctl_rpc *cmd = ucmd->cmd;
 	size_t out_len = cmd->out_len;
+	bool report_taint = false, in_place;
+	size_t req_size;
 	void *resp;
 
-	/*
-	 * Sized to the request, not to the maximum, and charged to the
-	 * caller's memory cgroup. Fully overwritten by the copy, so not zeroed.
-	 */
-	void *req __free(kvfree) = kvmalloc(cmd->in_len, GFP_KERNEL_ACCOUNT);
+	scoped_guard(rwsem_read, &fwctl->registration_lock) {
+		if (!fwctl->ops)
+			return -ENODEV;
+		in_place = fwctl->ops->answers_in_place;
+	}
+
+	void *req __free(kvfree) = fwctl_rpc_alloc_req(cmd, in_place,
+							&req_size);
 	if (!req)
 		return -ENOMEM;
 	if (copy_from_user(req, u64_to_user_ptr(cmd->in), cmd->in_len))
@@ -173,18 +215,20 @@ static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 	scoped_guard(rwsem_read, &fwctl->registration_lock) {
 		if (!fwctl->ops)
 			return -ENODEV;
-		fwctl_rpc_taint(ucmd->uctx, cmd->scope);
+		report_taint = fwctl_rpc_taint(ucmd->uctx, cmd->scope);
 		resp = fwctl->ops->fw_rpc(ucmd->uctx, cmd->scope, req,
 					  cmd->in_len, &out_len);
 	}
+	if (report_taint)
+		fwctl_rpc_report_taint(ucmd->uctx, cmd->scope);
 	if (IS_ERR(resp))
 		return PTR_ERR(resp);
 	if (resp == req) {
-		/* In place: only the request's bytes are initialised */
-		if (out_len > cmd->in_len) {
+		/* The core knows this buffer's size: a longer answer overruns */
+		if (out_len > req_size) {
 			dev_err_ratelimited(&fwctl->dev,
-					    "driver answered %u bytes with %zu in place\n",
-					    cmd->in_len, out_len);
+					    "driver answered %zu bytes in place in a %zu byte buffer\n",
+					    out_len, req_size);
 			return -EIO;
 		}
 	} else {
@@ -260,8 +304,9 @@ static int fwctl_ucmd_copy_in(const struct fwctl_ioctl_op *op,
 
 /*
  * With CONFIG_FWCTL_API_SPEC_CHECK, an errno that neither the ioctl's
- * specification nor the driver's catalog lists is a bug in one of the
- * three: say which ioctl and errno, once.
+ * specification nor the driver lists is a bug in one of the three. User
+ * space can provoke it, so it is counted and logged, rate-limited, and
+ * never a WARN.
  */
 static void fwctl_check_errno(struct fwctl_device *fwctl,
 			      const struct fwctl_ioctl_spec *spec, int ret)
@@ -271,14 +316,20 @@ static void fwctl_check_errno(struct fwctl_device *fwctl,
 
 	if (!IS_ENABLED(CONFIG_FWCTL_API_SPEC_CHECK) || ret >= 0)
 		return;
+	/* Held while printing: the driver's name belongs to its module */
 	guard(rwsem_read)(&fwctl->registration_lock);
 	if (fwctl->ops) {
 		errnos = fwctl->ops->errnos;
 		nr_errnos = fwctl->ops->nr_errnos;
 	}
-	WARN_ONCE(!fwctl_spec_has_errno(spec, errnos, nr_errnos, -ret),
-		  "fwctl: %s returned errno %d, which its specification does not list\n",
-		  spec->name, -ret);
+	if (fwctl_spec_has_errno(spec, errnos, nr_errnos, -ret))
+		return;
+	atomic_inc(&fwctl_counters.undeclared_errnos);
+	dev_warn_ratelimited(&fwctl->dev,
+			     "%s returned errno %d, which neither its specification nor driver %s lists\n",
+			     spec->name, -ret,
+			     fwctl->ops ? dev_driver_string(fwctl->dev.parent) :
+					  "(unregistered)");
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 #include <linux/capability.h>
 #include <linux/debugfs.h>
+#include <linux/errno.h>
 #include <linux/seq_file.h>
 #include <linux/stddef.h>
 #include <kunit/visibility.h>
@@ -204,15 +205,27 @@ EXPORT_SYMBOL_IF_KUNIT(fwctl_spec_errno);
  * @nr_errnos: Number of @errnos
  * @err: A positive errno
  *
- * Return: true if @spec or the driver lists @err.
+ * Any driver may also stop waiting for its firmware when a signal comes
+ * (EINTR, or one of the restart codes the kernel turns into EINTR or a
+ * restart of the call) or when the firmware does not answer in time
+ * (ETIMEDOUT), whether it lists these or not.
+ *
+ * Return: true if @spec or the driver lists @err, or any driver may return it.
  */
 bool fwctl_spec_has_errno(const struct fwctl_ioctl_spec *spec,
 			  const int *errnos, unsigned int nr_errnos, int err)
 {
+	static const int any_driver[] = {
+		EINTR, ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND,
+		ERESTART_RESTARTBLOCK, ETIMEDOUT,
+	};
 	unsigned int i;
 
 	if (fwctl_spec_errno(spec, err))
 		return true;
+	for (i = 0; i != ARRAY_SIZE(any_driver); i++)
+		if (any_driver[i] == err)
+			return true;
 	for (i = 0; i != nr_errnos; i++)
 		if (errnos[i] == err)
 			return true;
@@ -310,13 +323,22 @@ static struct dentry *fwctl_debugfs_root;
 /**
  * fwctl_spec_debugfs_init - Export the specifications under debugfs
  *
- * Creates <debugfs>/fwctl/api/FWCTL_INFO and FWCTL_RPC.
+ * Creates <debugfs>/fwctl/api/FWCTL_INFO and FWCTL_RPC, and the counters of
+ * &struct fwctl_counters in <debugfs>/fwctl/ (undeclared_errnos only with
+ * CONFIG_FWCTL_API_SPEC_CHECK).
  */
 void fwctl_spec_debugfs_init(void)
 {
 	struct dentry *api;
 
 	fwctl_debugfs_root = debugfs_create_dir("fwctl", NULL);
+	debugfs_create_atomic_t("tainting_rpcs", 0444, fwctl_debugfs_root,
+				&fwctl_counters.tainting_rpcs);
+	/* Only where it is counted, so a reader can tell the check is on */
+	if (IS_ENABLED(CONFIG_FWCTL_API_SPEC_CHECK))
+		debugfs_create_atomic_t("undeclared_errnos", 0444,
+					fwctl_debugfs_root,
+					&fwctl_counters.undeclared_errnos);
 	api = debugfs_create_dir("api", fwctl_debugfs_root);
 	debugfs_create_file(fwctl_info_spec.name, 0444, api,
 			    (void *)&fwctl_info_spec, &fwctl_spec_fops);

@@ -52,18 +52,29 @@ struct fwctl_cmd_spec {
  * @close_uctx: Called exactly once for every successful @open_uctx: when the
  *	FD is closed, or earlier from fwctl_unregister(). It must release every
  *	firmware resource that RPCs on this FD created.
- * @info: Optional. Returns device data for FWCTL_INFO in memory the core
- *	kfree()s, and its length in @length; or an ERR_PTR.
+ * @info: Optional. Returns device data for FWCTL_INFO and its length in
+ *	@length, or an ERR_PTR. The memory may come from kmalloc(), kvmalloc()
+ *	or vmalloc(); the core frees it with kvfree().
  * @commands: Optional catalog of the commands the driver accepts
  * @nr_commands: Number of @commands
  * @errnos: Positive errnos @fw_rpc and @info may return beyond the core's
- *	own, published with the catalog and used by the API checker
+ *	own, published with the catalog and used by the API checker. Any
+ *	driver may return EINTR (or a restart code) when a signal cuts its wait
+ *	short, and ETIMEDOUT, without listing them.
  * @nr_errnos: Number of @errnos
+ * @answers_in_place: The driver answers in @rpc_in. The core then makes that
+ *	buffer max(@in_len, *@out_len) bytes long, zero past the request, so
+ *	any answer that fits the caller's buffer fits in place, and refuses one
+ *	that does not fit with EIO. Without it the buffer is @in_len bytes.
  * @fw_rpc: Executes one RPC at @scope. @rpc_in holds @in_len bytes of the
  *	request and may be modified. On entry *@out_len is the size of the
  *	caller's response buffer; on success set it to the response length and
- *	return either @rpc_in itself (to answer in place, if it is large enough)
- *	or a buffer the core kvfree()s. Return an ERR_PTR on failure. The
+ *	return either @rpc_in itself (answering in place, within the buffer
+ *	sizes above) or a buffer from kmalloc(), kvmalloc() or vmalloc() that
+ *	the core frees with kvfree(). The core cannot tell the size of a buffer
+ *	the driver allocated: it copies *@out_len bytes of it, at most the
+ *	caller's length and never more than 2 MiB, so *@out_len must not exceed
+ *	what the driver allocated and wrote. Return an ERR_PTR on failure. The
  *	driver must refuse any request whose effect needs a higher scope than
  *	@scope.
  *
@@ -83,6 +94,7 @@ struct fwctl_ops {
 	unsigned int nr_commands;
 	const int *errnos;
 	unsigned int nr_errnos;
+	bool answers_in_place;
 };
 
 /**

@@ -652,14 +652,8 @@ static bool mock_rpc_misbehave(u32 mode, void *rpc_in, size_t in_len,
 		*resp = rpc_in;
 		return true;
 	case FWCTL_MOCK_RPC_OVERRUN_IN_PLACE:
-		*out_len = in_len + 64;
+		*out_len = in_len + 24;
 		*resp = rpc_in;
-		return true;
-	case FWCTL_MOCK_RPC_OVERRUN_ALLOC:
-		*resp = kzalloc(16, GFP_KERNEL_ACCOUNT);
-		if (!*resp)
-			*resp = ERR_PTR(-ENOMEM);
-		*out_len = 4096;
 		return true;
 	case FWCTL_MOCK_RPC_TIMEOUT:
 		*resp = ERR_PTR(-ETIMEDOUT);
@@ -766,8 +760,6 @@ static void *mock_info(struct fwctl_uctx *uctx, size_t *length)
 	info->uctx_id = mu->id;
 	info->max_objects = FWCTL_MOCK_MAX_OBJECTS;
 	*length = sizeof(*info);
-	if (READ_ONCE(mock->misbehave) == FWCTL_MOCK_INFO_OVERRUN)
-		*length = 64;
 	return info;
 }
 

@@ -579,12 +579,6 @@ FIXTURE_VARIANT_ADD(misbehave, rpc_overrun_in_place)
 	.rpc_errno = EIO,
 };
 
-FIXTURE_VARIANT_ADD(misbehave, rpc_overrun_alloc)
-{
-	.mode = FWCTL_MOCK_RPC_OVERRUN_ALLOC,
-	.rpc_errno = EIO,
-};
-
 FIXTURE_VARIANT_ADD(misbehave, rpc_timeout)
 {
 	.mode = FWCTL_MOCK_RPC_TIMEOUT,
@@ -600,12 +594,6 @@ FIXTURE_VARIANT_ADD(misbehave, info_error)
 FIXTURE_VARIANT_ADD(misbehave, info_null)
 {
 	.mode = FWCTL_MOCK_INFO_NULL,
-	.info_errno = EIO,
-};
-
-FIXTURE_VARIANT_ADD(misbehave, info_overrun)
-{
-	.mode = FWCTL_MOCK_INFO_OVERRUN,
 	.info_errno = EIO,
 };
 
@@ -701,6 +689,9 @@ static void misbehave_calls(struct __test_metadata *_metadata, int fd,
 
 	for (i = 0; i != ARRAY_SIZE(out_lens); i++) {
 		misbehave_rpc(_metadata, fd, FWCTL_MOCK_OP_ECHO, 0,
+			      out_lens[i], rpc_errno);
+		/* A 40-byte request: inside the 64-byte slab bucket */
+		misbehave_rpc(_metadata, fd, FWCTL_MOCK_OP_ECHO, 24,
 			      out_lens[i], rpc_errno);
 		misbehave_rpc(_metadata, fd, FWCTL_MOCK_OP_ECHO, 48,
 			      out_lens[i], rpc_errno);
