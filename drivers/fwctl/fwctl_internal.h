@@ -72,6 +72,12 @@ struct fwctl_field_spec {
 	u64 max;
 };
 
+/*
+ * In &fwctl_ioctl_spec.order, the rule that the device still has its driver:
+ * broken on an FD orphaned by fwctl_unregister(), with ENODEV.
+ */
+#define FWCTL_RULE_ATTACHED U8_MAX
+
 /**
  * struct fwctl_errno_spec - An errno an ioctl may return
  * @err: The positive errno
@@ -98,6 +104,11 @@ struct fwctl_errno_spec {
  * @errnos: The errnos the core may return for this ioctl beyond those
  *	every fwctl ioctl may return
  * @nr_errnos: Number of @errnos
+ * @order: The rules in the order the dispatcher checks them, which decides
+ *	the errno of a call that breaks several: field indices, and
+ *	FWCTL_RULE_ATTACHED. The size rules (EINVAL, E2BIG) come first and are
+ *	not listed.
+ * @nr_order: Number of @order
  * @scope_field: Index of the field that names an RPC scope
  * @scope_caps: The capability each scope value needs (0: none), or NULL
  */
@@ -113,6 +124,8 @@ struct fwctl_ioctl_spec {
 	unsigned int nr_fields;
 	const struct fwctl_errno_spec *errnos;
 	unsigned int nr_errnos;
+	const u8 *order;
+	unsigned int nr_order;
 	unsigned int scope_field;
 	const u8 *scope_caps;
 };
@@ -133,7 +146,8 @@ struct fwctl_counters {
 
 extern struct fwctl_counters fwctl_counters;
 
-int fwctl_spec_validate(const struct fwctl_ioctl_spec *spec, const void *cmd);
+int fwctl_spec_validate(const struct fwctl_ioctl_spec *spec, const void *cmd,
+			bool attached);
 const struct fwctl_errno_spec *
 fwctl_spec_errno(const struct fwctl_ioctl_spec *spec, int err);
 bool fwctl_spec_has_errno(const struct fwctl_ioctl_spec *spec,

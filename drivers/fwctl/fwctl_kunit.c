@@ -784,33 +784,61 @@ static void fwctl_test_spec_validate(struct kunit *test)
 	for (scope = FWCTL_RPC_CONFIGURATION;
 	     scope <= FWCTL_RPC_DEBUG_WRITE_FULL; scope++) {
 		rpc.scope = scope;
-		KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc),
+		KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc, true),
 				0);
 	}
 	rpc.scope = FWCTL_RPC_DEBUG_WRITE_FULL + 1;
-	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc),
+	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc, true),
 			-EOPNOTSUPP);
 	rpc.scope = ~0U;
-	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc),
+	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc, true),
 			-EOPNOTSUPP);
 
 	rpc.scope = FWCTL_RPC_CONFIGURATION;
 	rpc.in_len = FWCTL_MAX_RPC_LEN;
 	rpc.out_len = FWCTL_MAX_RPC_LEN;
-	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc), 0);
+	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc, true), 0);
 	rpc.out_len = FWCTL_MAX_RPC_LEN + 1;
-	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc),
+	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc, true),
 			-EMSGSIZE);
 	rpc.out_len = 0;
 
 	old = kt_drop_rawio();
 	KUNIT_ASSERT_NOT_NULL(test, old);
 	rpc.scope = FWCTL_RPC_DEBUG_WRITE;
-	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc), 0);
+	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc, true), 0);
 	rpc.scope = FWCTL_RPC_DEBUG_WRITE_FULL;
-	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc),
+	KUNIT_EXPECT_EQ(test, fwctl_spec_validate(&fwctl_rpc_spec, &rpc, true),
 			-EPERM);
 	revert_creds(old);
+}
+
+/* Every rule is in the order exactly once, and the order names nothing else */
+static void kt_check_order(struct kunit *test,
+			   const struct fwctl_ioctl_spec *spec)
+{
+	unsigned int i, j, seen;
+	bool rule;
+
+	for (j = 0; j <= spec->nr_fields; j++) {
+		/* j == nr_fields stands for FWCTL_RULE_ATTACHED */
+		rule = j == spec->nr_fields ||
+		       spec->fields[j].check == FWCTL_CHECK_ZERO ||
+		       spec->fields[j].check == FWCTL_CHECK_ENUM ||
+		       spec->fields[j].check == FWCTL_CHECK_MAX;
+		seen = 0;
+		for (i = 0; i != spec->nr_order; i++)
+			if (spec->order[i] == (j == spec->nr_fields ?
+					       FWCTL_RULE_ATTACHED : j))
+				seen++;
+		KUNIT_EXPECT_EQ_MSG(test, seen, rule ? 1U : 0U, "%s rule %u",
+				    spec->name, j);
+	}
+	for (i = 0; i != spec->nr_order; i++)
+		KUNIT_EXPECT_TRUE_MSG(test,
+				      spec->order[i] == FWCTL_RULE_ATTACHED ||
+				      spec->order[i] < spec->nr_fields,
+				      "%s order[%u]", spec->name, i);
 }
 
 /*
@@ -846,6 +874,7 @@ static void fwctl_test_spec_consistent(struct kunit *test)
 		}
 		KUNIT_EXPECT_EQ(test, end, specs[i]->size);
 		KUNIT_EXPECT_NOT_NULL(test, fwctl_spec_errno(specs[i], ENOTTY));
+		kt_check_order(test, specs[i]);
 	}
 }
 
@@ -944,6 +973,101 @@ static void fwctl_test_taint_reported_unlocked(struct kunit *test)
 	fwctl_uctx_release(uctx);
 }
 
+#define KT_TOO_LONG (FWCTL_MAX_RPC_LEN + 1)
+
+struct kt_order_case {
+	const char *name;
+	unsigned int cmd;
+	u32 size;		/* 0: the struct's own */
+	u32 word1;		/* flags or scope */
+	u32 in_len;
+	u32 out_len;
+	bool dirty_tail;	/* a non-zero byte past the struct */
+	bool orphaned;
+	bool drop_rawio;
+	int expected;
+};
+
+/*
+ * Calls that break two rules at once get the errno upstream gives them:
+ * the struct size rules, then ENODEV, then the lengths, then the scope.
+ */
+static const struct kt_order_case kt_order_cases[] = {
+	{ "info: orphaned, bad flags", FWCTL_INFO, 0, 1, 0, 0, false, true,
+	  false, -ENODEV },
+	{ "info: short size, orphaned", FWCTL_INFO, 23, 0, 0, 0, false, true,
+	  false, -EINVAL },
+	{ "info: dirty tail, orphaned", FWCTL_INFO, 32, 0, 0, 0, true, true,
+	  false, -E2BIG },
+	{ "info: dirty tail, bad flags", FWCTL_INFO, 32, 1, 0, 0, true, false,
+	  false, -E2BIG },
+	{ "rpc: orphaned, unknown scope", FWCTL_RPC, 0, 99, 8, 8, false, true,
+	  false, -ENODEV },
+	{ "rpc: orphaned, in_len too long", FWCTL_RPC, 0, 0, KT_TOO_LONG, 8,
+	  false, true, false, -ENODEV },
+	{ "rpc: orphaned, out_len too long", FWCTL_RPC, 0, 0, 8, KT_TOO_LONG,
+	  false, true, false, -ENODEV },
+	{ "rpc: orphaned, no CAP_SYS_RAWIO", FWCTL_RPC, 0,
+	  FWCTL_RPC_DEBUG_WRITE_FULL, 8, 8, false, true, true, -ENODEV },
+	{ "rpc: short size, orphaned", FWCTL_RPC, 31, 0, 8, 8, false, true,
+	  false, -EINVAL },
+	{ "rpc: dirty tail, orphaned", FWCTL_RPC, 40, 0, 8, 8, true, true,
+	  false, -E2BIG },
+	{ "rpc: dirty tail, unknown scope", FWCTL_RPC, 40, 99, 8, 8, true,
+	  false, false, -E2BIG },
+	{ "rpc: in_len too long, unknown scope", FWCTL_RPC, 0, 99,
+	  KT_TOO_LONG, 8, false, false, false, -EMSGSIZE },
+	{ "rpc: out_len too long, unknown scope", FWCTL_RPC, 0, 99, 8,
+	  KT_TOO_LONG, false, false, false, -EMSGSIZE },
+	{ "rpc: in_len too long, no CAP_SYS_RAWIO", FWCTL_RPC, 0,
+	  FWCTL_RPC_DEBUG_WRITE_FULL, KT_TOO_LONG, 8, false, false, true,
+	  -EMSGSIZE },
+	{ "rpc: out_len too long, no CAP_SYS_RAWIO", FWCTL_RPC, 0,
+	  FWCTL_RPC_DEBUG_WRITE_FULL, 8, KT_TOO_LONG, false, false, true,
+	  -EMSGSIZE },
+};
+
+KUNIT_ARRAY_PARAM_DESC(kt_order, kt_order_cases, name);
+
+static void fwctl_test_errno_order(struct kunit *test)
+{
+	const struct kt_order_case *c = test->param_value;
+	struct kt_state *st = test->priv;
+	bool rpc = c->cmd == FWCTL_RPC;
+	u32 size = c->size ?: (rpc ? sizeof(struct fwctl_rpc) :
+				     sizeof(struct fwctl_info));
+	struct fwctl_uctx *uctx;
+	u32 *words;
+	long ret;
+
+	kt_setup(test, &kt_ops);
+	uctx = kt_open(test);
+
+	/* Both structs start with size, then flags or scope, then lengths */
+	words = kunit_kzalloc(test, 64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, words);
+	words[0] = size;
+	words[1] = c->word1;
+	if (rpc) {
+		words[2] = c->in_len;
+		words[3] = c->out_len;
+	}
+	if (c->dirty_tail)
+		((u8 *)words)[size - 1] = 0x5a;
+	kt_put(test, 0, words, 64);
+
+	if (c->orphaned)
+		kt_unregister(st);
+	if (c->drop_rawio)
+		ret = kt_ioctl_without_rawio(uctx, c->cmd,
+					     (unsigned long)st->umem);
+	else
+		ret = fwctl_uctx_ioctl(uctx, c->cmd, (unsigned long)st->umem);
+	KUNIT_EXPECT_EQ(test, ret, c->expected);
+	KUNIT_EXPECT_EQ(test, st->nr_rpc + st->nr_info, 0);
+	fwctl_uctx_release(uctx);
+}
+
 struct kt_errno_case {
 	const char *name;
 	bool driver_lists_errnos;
@@ -1012,6 +1136,7 @@ static struct kunit_case fwctl_test_cases[] = {
 	KUNIT_CASE(fwctl_test_spec_consistent),
 	KUNIT_CASE(fwctl_test_taint_only_when_delivered),
 	KUNIT_CASE(fwctl_test_taint_reported_unlocked),
+	KUNIT_CASE_PARAM(fwctl_test_errno_order, kt_order_gen_params),
 	KUNIT_CASE_PARAM(fwctl_test_errno_check, kt_errno_gen_params),
 	{}
 };

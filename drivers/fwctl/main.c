@@ -299,7 +299,9 @@ static int fwctl_ucmd_copy_in(const struct fwctl_ioctl_op *op,
 				    ucmd->user_size);
 	if (ret)
 		return ret;
-	return fwctl_spec_validate(spec, ucmd->cmd);
+	/* A snapshot: the handler checks again under registration_lock */
+	return fwctl_spec_validate(spec, ucmd->cmd,
+				   READ_ONCE(ucmd->uctx->fwctl->ops));
 }
 
 /*
@@ -582,7 +584,7 @@ void fwctl_unregister(struct fwctl_device *fwctl)
 					 uctx_list_entry)
 			fwctl_uctx_detach(uctx);
 	}
-	fwctl->ops = NULL;
+	WRITE_ONCE(fwctl->ops, NULL);
 }
 EXPORT_SYMBOL_NS_GPL(fwctl_unregister, FWCTL);
 

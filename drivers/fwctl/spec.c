@@ -56,6 +56,9 @@ static const struct fwctl_errno_spec fwctl_info_errnos[] = {
 	FWCTL_ERRNO(EOPNOTSUPP, "flags is not 0"),
 };
 
+/* As upstream: an orphaned FD fails with ENODEV whatever the flags */
+static const u8 fwctl_info_order[] = { FWCTL_RULE_ATTACHED, 1 };
+
 static const struct fwctl_field_spec fwctl_rpc_fields[] = {
 	FWCTL_FIELD(struct fwctl_rpc, size, IN, SIZE,
 		    "sizeof(struct fwctl_rpc)"),
@@ -79,6 +82,12 @@ static const struct fwctl_errno_spec fwctl_rpc_errnos[] = {
 	FWCTL_ERRNO(EMSGSIZE, "in_len or out_len is above 2 MiB"),
 	FWCTL_ERRNO(EPERM, "The scope needs a capability the caller lacks"),
 };
+
+/*
+ * As upstream: ENODEV first, then the lengths (EMSGSIZE), then the scope
+ * (EOPNOTSUPP, or EPERM for a missing capability).
+ */
+static const u8 fwctl_rpc_order[] = { FWCTL_RULE_ATTACHED, 2, 3, 1 };
 
 /* The capability each scope needs, indexed by scope; 0 for none */
 static const u8 fwctl_rpc_scope_caps[] = {
@@ -106,6 +115,8 @@ const struct fwctl_ioctl_spec fwctl_info_spec = {
 	.nr_fields = ARRAY_SIZE(fwctl_info_fields),
 	.errnos = fwctl_info_errnos,
 	.nr_errnos = ARRAY_SIZE(fwctl_info_errnos),
+	.order = fwctl_info_order,
+	.nr_order = ARRAY_SIZE(fwctl_info_order),
 	.effects = "none: reads the device type and the driver's device data",
 };
 EXPORT_SYMBOL_IF_KUNIT(fwctl_info_spec);
@@ -121,6 +132,8 @@ const struct fwctl_ioctl_spec fwctl_rpc_spec = {
 	.nr_fields = ARRAY_SIZE(fwctl_rpc_fields),
 	.errnos = fwctl_rpc_errnos,
 	.nr_errnos = ARRAY_SIZE(fwctl_rpc_errnos),
+	.order = fwctl_rpc_order,
+	.nr_order = ARRAY_SIZE(fwctl_rpc_order),
 	.scope_field = 1,
 	.scope_caps = fwctl_rpc_scope_caps,
 	.effects = "runs a firmware RPC; scope >= DEBUG_WRITE taints (TAINT_FWCTL)",
@@ -135,42 +148,58 @@ static u64 fwctl_field_value(const struct fwctl_field_spec *field,
 	return field->size == sizeof(u64) ? *(const u64 *)p : *(const u32 *)p;
 }
 
+/* The errno of the rules of one field, or 0 if @cmd keeps them */
+static int fwctl_check_field(const struct fwctl_ioctl_spec *spec,
+			     unsigned int idx, const void *cmd)
+{
+	const struct fwctl_field_spec *field = &spec->fields[idx];
+	u64 val = fwctl_field_value(field, cmd);
+
+	switch (field->check) {
+	case FWCTL_CHECK_ZERO:
+		if (val)
+			return -field->err;
+		break;
+	case FWCTL_CHECK_ENUM:
+	case FWCTL_CHECK_MAX:
+		if (val > field->max)
+			return -field->err;
+		break;
+	default:
+		break;
+	}
+	if (spec->scope_caps && idx == spec->scope_field &&
+	    spec->scope_caps[val] && !capable(spec->scope_caps[val]))
+		return -EPERM;
+	return 0;
+}
+
 /**
  * fwctl_spec_validate - Check a command struct against its specification
  * @spec: The ioctl's specification
  * @cmd: The struct, copied in and zero-extended to @spec->size
+ * @attached: Whether the device still has its driver
  *
- * Checks, in field order, every constraint the specification gives a field,
- * and the capability the scope field asks for. User pointers are checked
- * where they are used, by the copies.
+ * Checks the rules in the order the specification gives them: the value
+ * rules of each field, the capability the scope field asks for, and that
+ * the device is attached. User pointers are checked where they are used,
+ * by the copies.
  *
  * Return: 0 or the errno the specification gives the first broken rule.
  */
-int fwctl_spec_validate(const struct fwctl_ioctl_spec *spec, const void *cmd)
+int fwctl_spec_validate(const struct fwctl_ioctl_spec *spec, const void *cmd,
+			bool attached)
 {
-	const struct fwctl_field_spec *field;
 	unsigned int i;
-	u64 val;
+	int ret;
 
-	for (i = 0; i != spec->nr_fields; i++) {
-		field = &spec->fields[i];
-		val = fwctl_field_value(field, cmd);
-		switch (field->check) {
-		case FWCTL_CHECK_ZERO:
-			if (val)
-				return -field->err;
-			break;
-		case FWCTL_CHECK_ENUM:
-		case FWCTL_CHECK_MAX:
-			if (val > field->max)
-				return -field->err;
-			break;
-		default:
-			break;
-		}
-		if (spec->scope_caps && i == spec->scope_field &&
-		    spec->scope_caps[val] && !capable(spec->scope_caps[val]))
-			return -EPERM;
+	for (i = 0; i != spec->nr_order; i++) {
+		if (spec->order[i] == FWCTL_RULE_ATTACHED)
+			ret = attached ? 0 : -ENODEV;
+		else
+			ret = fwctl_check_field(spec, spec->order[i], cmd);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -291,6 +320,11 @@ static int fwctl_spec_show(struct seq_file *m, void *unused)
 			seq_printf(m, "capability field=%s value=%u cap=%u errno=EPERM\n",
 				   spec->fields[spec->scope_field].name, i,
 				   spec->scope_caps[i]);
+	seq_puts(m, "order rules=size");
+	for (i = 0; i != spec->nr_order; i++)
+		seq_printf(m, ",%s", spec->order[i] == FWCTL_RULE_ATTACHED ?
+			   "attached" : spec->fields[spec->order[i]].name);
+	seq_putc(m, '\n');
 	fwctl_show_errnos(m, fwctl_common_errnos,
 			  ARRAY_SIZE(fwctl_common_errnos));
 	fwctl_show_errnos(m, spec->errnos, spec->nr_errnos);

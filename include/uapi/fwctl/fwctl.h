@@ -57,6 +57,14 @@
  *
  * Drivers may return further errno values from their RPC handler; each
  * driver documents its own.
+ *
+ * A call that breaks several rules fails with the errno of the rule checked
+ * first, in this order, as upstream Linux does: ENOTTY; the struct size
+ * rules (EFAULT reading ``size``, EINVAL, then E2BIG); ENODEV; the value
+ * rules of the ioctl's fields (for FWCTL_RPC, EMSGSIZE for ``in_len`` then
+ * ``out_len``, then EOPNOTSUPP or EPERM for ``scope``); and only then
+ * ENOMEM, EFAULT on the buffers, and the driver's own errors. The exported
+ * specification gives the same order in its ``order`` record.
  */
 enum {
 	FWCTL_CMD_BASE = 0,

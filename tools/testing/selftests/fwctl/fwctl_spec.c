@@ -13,7 +13,9 @@
  *   offsetof() and sizeof();
  * - walks the specification and, for every constraint in it, makes calls
  *   that break exactly that constraint, expecting the errno it lists, and
- *   calls at its limits, expecting success;
+ *   calls at its limits, expecting success; and for every pair of rules in
+ *   its order of checks, calls that break both, expecting the errno of the
+ *   one checked first;
  * - tries to produce every errno each ioctl lists, printing
  *     # spec: ioctl=NAME errno=ENAME produced=yes|no how=...
  *   and at the end
@@ -282,8 +284,15 @@ struct spec_ioctl {
 	unsigned int nr_caps;
 	struct spec_errno errnos[SPEC_MAX_ERRNOS];
 	unsigned int nr_errnos;
+	/* The order of the checks: field indices, ORDER_SIZE, ORDER_ATTACHED */
+	int order[SPEC_MAX_FIELDS + 2];
+	unsigned int nr_order;
 	const struct hdr_ioctl *hdr;
 };
+
+/* The rules of an order record that are not a field's */
+#define ORDER_SIZE (-2)
+#define ORDER_ATTACHED (-1)
 
 struct spec_set {
 	struct spec_ioctl ioctl[SPEC_MAX_IOCTLS];
@@ -686,6 +695,7 @@ enum spec_rank {
 	RANK_IOCTL,
 	RANK_FIELD,
 	RANK_CAPABILITY,
+	RANK_ORDER,
 	RANK_ERRNO,
 	RANK_EFFECTS,
 	RANK_DONE,
@@ -791,6 +801,51 @@ static int cap_record(struct parser *p, struct spec_ioctl *ioc)
 	return 0;
 }
 
+/* The name of a rule of an order record */
+static const char *order_name(const struct spec_ioctl *ioc, int rule)
+{
+	if (rule == ORDER_SIZE)
+		return "size";
+	if (rule == ORDER_ATTACHED)
+		return "attached";
+	return ioc->fields[rule].name;
+}
+
+static int order_record(struct parser *p, struct spec_ioctl *ioc)
+{
+	struct pair *rules = take(p, "rules", true);
+	char list[sizeof(rules->val)];
+	char *name, *save;
+	unsigned int i;
+	int rule;
+
+	if (!rules)
+		return -1;
+	if (ioc->nr_order)
+		return parse_error(p, "a second order record");
+	snprintf(list, sizeof(list), "%s", rules->val);
+	for (name = strtok_r(list, ",", &save); name;
+	     name = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(name, "size"))
+			rule = ORDER_SIZE;
+		else if (!strcmp(name, "attached"))
+			rule = ORDER_ATTACHED;
+		else if (spec_field_find(ioc, name) >= 0)
+			rule = spec_field_find(ioc, name);
+		else
+			return parse_error(p, "order names %s, which is no rule",
+					   name);
+		for (i = 0; i != ioc->nr_order; i++)
+			if (ioc->order[i] == rule)
+				return parse_error(p, "order names %s twice",
+						   name);
+		if (ioc->nr_order == ARRAY_SIZE(ioc->order))
+			return parse_error(p, "order has too many rules");
+		ioc->order[ioc->nr_order++] = rule;
+	}
+	return 0;
+}
+
 static int errno_record(struct parser *p, struct spec_ioctl *ioc)
 {
 	struct spec_errno *e;
@@ -825,12 +880,42 @@ static int ioctl_line(struct parser *p, void *arg)
 	if (!strcmp(p->type, "capability"))
 		return ioctl_record(p, ip, RANK_CAPABILITY) ?:
 		       cap_record(p, ip->ioc);
+	if (!strcmp(p->type, "order"))
+		return ioctl_record(p, ip, RANK_ORDER) ?:
+		       order_record(p, ip->ioc);
 	if (!strcmp(p->type, "errno"))
 		return ioctl_record(p, ip, RANK_ERRNO) ?:
 		       errno_record(p, ip->ioc);
 	if (!strcmp(p->type, "effects"))
 		return ioctl_record(p, ip, RANK_EFFECTS);
 	return parse_error(p, "unknown record type '%s'", p->type);
+}
+
+/* A field whose value the dispatcher checks, so it has a place in the order */
+static bool field_has_rule(const struct spec_field *f)
+{
+	return f->check == CHECK_ZERO || f->check == CHECK_ENUM ||
+	       f->check == CHECK_MAX;
+}
+
+/* The size rules first, then every other rule once, and nothing else */
+static int order_check(struct parser *p, const struct spec_ioctl *ioc)
+{
+	unsigned int i, rules = 2;
+
+	if (!ioc->nr_order || ioc->order[0] != ORDER_SIZE)
+		return parse_error(p, "no order record starting with size");
+	for (i = 0; i != ioc->nr_fields; i++)
+		rules += field_has_rule(&ioc->fields[i]);
+	for (i = 0; i != ioc->nr_order; i++)
+		if (ioc->order[i] >= 0 &&
+		    !field_has_rule(&ioc->fields[ioc->order[i]]))
+			return parse_error(p, "order names %s, which has no rule",
+					   order_name(ioc, ioc->order[i]));
+	if (ioc->nr_order != rules)
+		return parse_error(p, "order has %u rules of %u", ioc->nr_order,
+				   rules);
+	return 0;
 }
 
 /*
@@ -943,7 +1028,7 @@ static int ioctl_check(struct parser *p, struct spec_ioctl *ioc,
 					   cap->err_name);
 		cap->err = ioc->errnos[idx].value;
 	}
-	return 0;
+	return order_check(p, ioc);
 }
 
 /*
@@ -1517,37 +1602,109 @@ static bool make_efault(struct __test_metadata *_metadata, struct ctx *ctx,
 	return false;
 }
 
-/* A call on an FD whose device was removed */
-static bool make_enodev(struct __test_metadata *_metadata, struct ctx *ctx,
-			const struct spec_ioctl *ioc, char *how, size_t len)
+/* An FD whose device was removed, or -1 with the reason in @how */
+static int open_orphan(char *how, size_t len)
 {
 	struct mock_inst inst;
-	struct call c;
-	int fd, err;
+	int fd;
 
-	snprintf(how, len, "FD of a removed instance");
 	if (mock_inst_add(&inst, SPEC_UNPLUG_FIRST_ID)) {
 		snprintf(how, len, "cannot add a mock instance: %s",
 			 strerror(errno));
-		return false;
+		return -1;
 	}
 	fd = open(inst.node, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(how, len, "cannot open %s: %s", inst.node,
 			 strerror(errno));
 		mock_inst_remove(&inst);
-		return false;
+		return -1;
 	}
 	if (mock_inst_remove(&inst)) {
 		snprintf(how, len, "cannot remove instance %u: %s", inst.id,
 			 strerror(errno));
 		close(fd);
-		return false;
+		return -1;
 	}
+	return fd;
+}
+
+/* A call on an FD whose device was removed */
+static bool make_enodev(struct __test_metadata *_metadata, struct ctx *ctx,
+			const struct spec_ioctl *ioc, char *how, size_t len)
+{
+	struct call c;
+	int fd, err;
+
+	fd = open_orphan(how, len);
+	if (fd < 0)
+		return false;
+	snprintf(how, len, "FD of a removed instance");
 	call_base(ctx, ioc, &c);
 	err = call_run_fd(_metadata, ctx, fd, ioc->nr, &c, how);
 	EXPECT_OK(close(fd));
 	return err == ENODEV;
+}
+
+/*
+ * Break one rule of an order record in @c; ORDER_ATTACHED is broken by
+ * running the call on an orphaned FD. Returns the errno the rule gives,
+ * negated.
+ */
+static int break_rule(const struct spec_ioctl *ioc, struct call *c, int rule)
+{
+	const struct spec_field *f;
+
+	if (rule == ORDER_ATTACHED)
+		return -ENODEV;
+	if (rule == ORDER_SIZE) {
+		field_put(c->st, &ioc->fields[0], ioc->min_size - 1);
+		return -EINVAL;
+	}
+	f = &ioc->fields[rule];
+	field_put(c->st, f, f->check == CHECK_ZERO ? 1 : f->max + 1);
+	return -f->err;
+}
+
+/*
+ * The order of the checks: a call that breaks two rules gets the errno of
+ * the one the order names first. Every pair is tried.
+ */
+static bool check_order(struct __test_metadata *_metadata, struct ctx *ctx,
+			const struct spec_ioctl *ioc, unsigned int *pairs)
+{
+	char how[SPEC_HOW_LEN];
+	unsigned int i, j;
+	int orphan, want;
+	bool ok = true;
+	struct call c;
+
+	orphan = open_orphan(how, sizeof(how));
+	if (orphan < 0) {
+		TH_LOG("%s: %s", ioc->name, how);
+		return false;
+	}
+	for (i = 0; i != ioc->nr_order; i++) {
+		for (j = i + 1; j != ioc->nr_order; j++) {
+			int a = ioc->order[i], b = ioc->order[j];
+			bool orphaned = a == ORDER_ATTACHED ||
+					b == ORDER_ATTACHED;
+
+			snprintf(how, sizeof(how), "%s and %s broken",
+				 order_name(ioc, a), order_name(ioc, b));
+			call_base(ctx, ioc, &c);
+			break_rule(ioc, &c, b);
+			want = -break_rule(ioc, &c, a);
+			ok &= expect(_metadata,
+				     call_run_fd(_metadata, ctx,
+						 orphaned ? orphan : ctx->fd,
+						 ioc->nr, &c, how),
+				     want, ioc, how);
+			(*pairs)++;
+		}
+	}
+	EXPECT_OK(close(orphan));
+	return ok;
 }
 
 /* The driver breaking the driver API (fwctl_mock.N/misbehave) */
@@ -1968,7 +2125,7 @@ TEST_F(spec, catalog)
  */
 TEST_F(spec, contract)
 {
-	unsigned int i, j, constraints = 0, checked = 0;
+	unsigned int i, j, constraints = 0, checked = 0, pairs;
 	unsigned int nr_errnos = 0, nr_produced = 0;
 	const struct spec_ioctl *ioc;
 	char what[128];
@@ -2023,6 +2180,14 @@ TEST_F(spec, contract)
 			ksft_print_msg("spec: ioctl=%s capability %s %s\n",
 				       ioc->name, what, ok ? "ok" : "FAIL");
 		}
+
+		constraints++;
+		pairs = 0;
+		ok = check_order(_metadata, ctx, ioc, &pairs);
+		checked += ok;
+		ksft_print_msg("spec: ioctl=%s order of %u rules, %u pairs %s\n",
+			       ioc->name, ioc->nr_order, pairs,
+			       ok ? "ok" : "FAIL");
 	}
 
 	for (i = 0; i != ctx->set->nr; i++) {
