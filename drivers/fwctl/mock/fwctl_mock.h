@@ -24,6 +24,8 @@
 #define FWCTL_MOCK_MAX_OBJECTS 64
 /* Commands the emulated firmware executes at once, per instance */
 #define FWCTL_MOCK_MBOX_DEPTH 4
+/* Length of the device data of FWCTL_INFO, more than a page */
+#define FWCTL_MOCK_INFO_LEN 6000
 
 /*
  * debugfs controls, under <debugfs>/fwctl_mock/:
@@ -62,12 +64,18 @@
  */
 
 /**
- * struct fwctl_info_mock - Device data returned by FWCTL_INFO
+ * struct fwctl_info_mock - Start of the device data returned by FWCTL_INFO
  * @fw_version: FWCTL_MOCK_FW_VERSION
  * @uctx_id: Number of this FD's context: unique per open of the instance,
  *	counted from 1
  * @max_objects: FWCTL_MOCK_MAX_OBJECTS, objects one FD may hold
  * @__reserved: Zero
+ *
+ * The device data is FWCTL_MOCK_INFO_LEN bytes, more than a page, as the
+ * capability tables of real devices can be: this struct, then the
+ * firmware's capability table, whose byte i is fwctl_mock_info_byte(i). A
+ * caller that reads only this struct gets all of it, and device_data_len
+ * tells how much more there is.
  */
 struct fwctl_info_mock {
 	__u32 fw_version;
@@ -75,6 +83,12 @@ struct fwctl_info_mock {
 	__u32 max_objects;
 	__u32 __reserved;
 };
+
+/* Byte @i of the capability table after &struct fwctl_info_mock */
+static inline __u8 fwctl_mock_info_byte(__u64 i)
+{
+	return (__u8)(i * 13 + (i >> 7) + 0x51);
+}
 
 /**
  * enum fwctl_mock_opcode - Mailbox commands, with the lowest scope each needs

@@ -738,28 +738,55 @@ static void mock_close_uctx(struct fwctl_uctx *uctx)
 	atomic_dec(&mock_nr_uctxs);
 }
 
+/* The first @len bytes of the device data, @len at least the struct's */
+static void mock_info_fill(void *buf, size_t len, struct mock_uctx *mu)
+{
+	struct fwctl_info_mock *info = buf;
+	u8 *caps = buf + sizeof(*info);
+	size_t i;
+
+	*info = (struct fwctl_info_mock){
+		.fw_version = FWCTL_MOCK_FW_VERSION,
+		.uctx_id = mu->id,
+		.max_objects = FWCTL_MOCK_MAX_OBJECTS,
+	};
+	for (i = 0; i < len - sizeof(*info); i++)
+		caps[i] = fwctl_mock_info_byte(i);
+}
+
+/* The misbehaviour mode is read once */
 static void *mock_info(struct fwctl_uctx *uctx, size_t *length)
 {
 	struct mock_fwctl *mock =
 		container_of(uctx->fwctl, struct mock_fwctl, fwctl);
 	struct mock_uctx *mu = container_of(uctx, struct mock_uctx, uctx);
-	struct fwctl_info_mock *info;
+	const size_t hdr_len = sizeof(struct fwctl_info_mock);
+	void *info;
 
 	switch (READ_ONCE(mock->misbehave)) {
 	case FWCTL_MOCK_INFO_ERROR:
 		return ERR_PTR(-EIO);
 	case FWCTL_MOCK_INFO_NULL:
-		*length = sizeof(*info);
+		*length = hdr_len;
 		return NULL;
 	}
 
-	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	/*
+	 * kvmalloc() falls back to vmalloc(), so no single injected fault
+	 * fails it: a fault point of the mock's own stands for both failing.
+	 */
+	if (mock_should_fail())
+		return ERR_PTR(-ENOMEM);
+
+	/*
+	 * More than a page, so kvmalloc() may fall back to vmalloc(); the
+	 * core kvfree()s it, and reports a failure as ENOMEM.
+	 */
+	info = kvmalloc(FWCTL_MOCK_INFO_LEN, GFP_KERNEL | __GFP_NOWARN);
 	if (!info)
 		return ERR_PTR(-ENOMEM);
-	info->fw_version = FWCTL_MOCK_FW_VERSION;
-	info->uctx_id = mu->id;
-	info->max_objects = FWCTL_MOCK_MAX_OBJECTS;
-	*length = sizeof(*info);
+	mock_info_fill(info, FWCTL_MOCK_INFO_LEN, mu);
+	*length = FWCTL_MOCK_INFO_LEN;
 	return info;
 }
 

@@ -474,21 +474,34 @@ TEST_F(fwctl, info_flags)
 	}
 }
 
-/* The device data: no buffer, short, exact and long buffers */
+/*
+ * The device data, FWCTL_MOCK_INFO_LEN bytes: no buffer, short, exact and
+ * long buffers, and buffers the kernel cannot write
+ */
 TEST_F(fwctl, info_device_data)
 {
+	const size_t buf_len = FWCTL_MOCK_INFO_LEN + 128;
+	const size_t len_max = FWCTL_MOCK_INFO_LEN;
 	size_t page = sysconf(_SC_PAGESIZE);
+	/* Room for all of the data and 32 bytes more, then a hole */
+	size_t room = (len_max + 32 + page - 1) / page * page;
 	struct fwctl_info_mock ref;
-	__u8 buf[128];
+	__u8 *exp, *buf, *map;
 	__u32 type = 0;
 	__u32 len;
-	__u8 *map;
 
 	test_cmd_mock_info(self->base.fd, &ref);
 	ASSERT_EQ((__u32)FWCTL_MOCK_FW_VERSION, ref.fw_version);
 	ASSERT_NE(0U, ref.uctx_id);
 	ASSERT_EQ((__u32)FWCTL_MOCK_MAX_OBJECTS, ref.max_objects);
 	ASSERT_EQ(0U, ref.__reserved);
+	/* More than a page, which the core has to copy whole */
+	ASSERT_LT(page, len_max);
+	exp = malloc(len_max);
+	buf = malloc(buf_len);
+	ASSERT_NE(NULL, exp);
+	ASSERT_NE(NULL, buf);
+	mock_info_expect(exp, ref.uctx_id);
 
 	/* No buffer: the type only, the pointer is not looked at */
 	len = 0;
@@ -497,56 +510,68 @@ TEST_F(fwctl, info_device_data)
 	ASSERT_EQ(0U, len);
 
 	/* Short buffers get the start of the data and the full length */
-	for (len = 1; len < sizeof(ref); len += 7) {
+	for (len = 1; len < len_max; len += len < 64 ? 7 : 997) {
 		__u32 want = len;
 
-		memset(buf, 0xa5, sizeof(buf));
+		memset(buf, 0xa5, buf_len);
 		test_cmd_info(self->base.fd, &type, buf, &len);
-		ASSERT_EQ(sizeof(ref), len);
-		ASSERT_EQ(0, memcmp(buf, &ref, want));
-		ASSERT_TRUE(all_bytes(buf + want, 0xa5, sizeof(buf) - want));
+		ASSERT_EQ(len_max, len);
+		ASSERT_EQ(0, memcmp(buf, exp, want));
+		ASSERT_TRUE(all_bytes(buf + want, 0xa5, buf_len - want));
 		len = want;
 	}
 
 	/* Exact */
-	memset(buf, 0xa5, sizeof(buf));
-	len = sizeof(ref);
+	memset(buf, 0xa5, buf_len);
+	len = len_max;
 	test_cmd_info(self->base.fd, &type, buf, &len);
-	ASSERT_EQ(sizeof(ref), len);
-	ASSERT_EQ(0, memcmp(buf, &ref, sizeof(ref)));
-	ASSERT_TRUE(all_bytes(buf + sizeof(ref), 0xa5,
-			      sizeof(buf) - sizeof(ref)));
+	ASSERT_EQ(len_max, len);
+	ASSERT_EQ(0, memcmp(buf, exp, len_max));
+	ASSERT_TRUE(all_bytes(buf + len_max, 0xa5, buf_len - len_max));
 
 	/* Long: the data, then zeros up to the buffer's end, then nothing */
-	memset(buf, 0xa5, sizeof(buf));
-	len = 64;
+	memset(buf, 0xa5, buf_len);
+	len = len_max + 64;
 	test_cmd_info(self->base.fd, &type, buf, &len);
-	ASSERT_EQ(sizeof(ref), len);
-	ASSERT_EQ(0, memcmp(buf, &ref, sizeof(ref)));
-	ASSERT_TRUE(all_bytes(buf + sizeof(ref), 0, 64 - sizeof(ref)));
-	ASSERT_TRUE(all_bytes(buf + 64, 0xa5, sizeof(buf) - 64));
+	ASSERT_EQ(len_max, len);
+	ASSERT_EQ(0, memcmp(buf, exp, len_max));
+	ASSERT_TRUE(all_bytes(buf + len_max, 0, 64));
+	ASSERT_TRUE(all_bytes(buf + len_max + 64, 0xa5,
+			      buf_len - len_max - 64));
 
 	/* A buffer the kernel cannot write */
-	map = map_guarded(page);
+	map = map_guarded(room);
 	ASSERT_NE(NULL, map);
 	len = sizeof(ref);
 	test_err_info(EFAULT, self->base.fd, NULL, &len);
 	len = sizeof(ref);
 	test_err_info(EFAULT, self->base.fd, (void *)8, &len);
 	len = sizeof(ref);
-	test_err_info(EFAULT, self->base.fd, map + page, &len);
-	/* The data fits, the zero fill runs into the hole */
+	test_err_info(EFAULT, self->base.fd, map + room, &len);
+	/* The data runs into the hole */
 	len = 64;
-	test_err_info(EFAULT, self->base.fd, map + page - 32, &len);
+	test_err_info(EFAULT, self->base.fd, map + room - 32, &len);
+	len = len_max;
+	test_err_info(EFAULT, self->base.fd, map + room - len_max + 1, &len);
+	/* The data fits, the zero fill runs into the hole */
+	len = len_max + 64;
+	test_err_info(EFAULT, self->base.fd, map + room - len_max - 32, &len);
 	/* Exactly up to the hole is fine */
 	len = 32;
-	test_cmd_info(self->base.fd, &type, map + page - 32, &len);
-	ASSERT_EQ(sizeof(ref), len);
-	ASSERT_TRUE(all_bytes(map + page - 16, 0, 16));
-	ASSERT_OK(mprotect(map, page, PROT_READ));
+	test_cmd_info(self->base.fd, &type, map + room - 32, &len);
+	ASSERT_EQ(len_max, len);
+	ASSERT_EQ(0, memcmp(map + room - 32, exp, 32));
+	len = len_max + 32;
+	test_cmd_info(self->base.fd, &type, map + room - len_max - 32, &len);
+	ASSERT_EQ(len_max, len);
+	ASSERT_EQ(0, memcmp(map + room - len_max - 32, exp, len_max));
+	ASSERT_TRUE(all_bytes(map + room - 32, 0, 32));
+	ASSERT_OK(mprotect(map, room, PROT_READ));
 	len = sizeof(ref);
 	test_err_info(EFAULT, self->base.fd, map, &len);
-	ASSERT_OK(munmap(map, 2 * page));
+	ASSERT_OK(munmap(map, 2 * room));
+	free(exp);
+	free(buf);
 }
 
 /* Every open has its own context */

@@ -293,6 +293,8 @@ struct fuzz {
 	__u8 *req;
 	__u8 *exp;
 	__u8 *snap;
+	/* The device data of the open FD */
+	__u8 info[FWCTL_MOCK_INFO_LEN];
 	__u64 regs[FWCTL_MOCK_NUM_REGS];
 	bool regs_valid;
 	/* The firmware memory, as POKE writes and PEEK reads it */
@@ -1101,11 +1103,6 @@ static void fuzz_rpc(struct fuzz *f)
 static void fuzz_info(struct fuzz *f)
 {
 	struct fwctl_info cmd, got;
-	struct fwctl_info_mock data = {
-		.fw_version = FWCTL_MOCK_FW_VERSION,
-		.uctx_id = f->m.uctx_id,
-		.max_objects = FWCTL_MOCK_MAX_OBJECTS,
-	};
 	struct ubuf sb, db;
 	struct outcome o = {};
 	size_t snap_len, fill, copy;
@@ -1120,8 +1117,11 @@ static void fuzz_info(struct fuzz *f)
 						  rnd(&f->rng);
 	if (v < 2)
 		cmd.device_data_len = 0;
-	else if (v < 5)
-		cmd.device_data_len = sizeof(data);
+	else if (v < 4)
+		cmd.device_data_len = sizeof(struct fwctl_info_mock);
+	else if (v < 6)
+		cmd.device_data_len = FWCTL_MOCK_INFO_LEN - 2 +
+				      rnd_below(&f->rng, 5);
 	else
 		cmd.device_data_len = pick_len(f, 1 + rnd_below(&f->rng, 64));
 
@@ -1160,7 +1160,7 @@ static void fuzz_info(struct fuzz *f)
 		    got.out_device_type != FWCTL_DEVICE_TYPE_MOCK ||
 		    got.out_device_data != cmd.out_device_data ||
 		    got.device_data_len !=
-		    (cmd.device_data_len ? sizeof(data) : 0))
+		    (cmd.device_data_len ? FWCTL_MOCK_INFO_LEN : 0))
 			fuzz_report(f, o.errs, o.may_succeed, ret, err,
 				    "struct written back wrong: size=%u flags=%#x type=%#x len=%u",
 				    got.size, got.flags, got.out_device_type,
@@ -1178,9 +1178,9 @@ static void fuzz_info(struct fuzz *f)
 		return;
 	}
 	/* The data, zeros up to device_data_len, then nothing */
-	copy = cmd.device_data_len < sizeof(data) ? cmd.device_data_len :
-						    sizeof(data);
-	if (memcmp(db.rw, &data, copy) ||
+	copy = cmd.device_data_len < sizeof(f->info) ? cmd.device_data_len :
+							 sizeof(f->info);
+	if (memcmp(db.rw, f->info, copy) ||
 	    !all_bytes(db.rw + copy, 0, cmd.device_data_len - copy) ||
 	    !all_bytes(db.rw + cmd.device_data_len, PATTERN,
 		       fill - cmd.device_data_len))
@@ -1298,6 +1298,7 @@ static int fuzz_reopen(struct fuzz *f)
 	if (_test_cmd_mock_info(f->m.fd, &info))
 		return -1;
 	f->m.uctx_id = info.uctx_id;
+	mock_info_expect(f->info, info.uctx_id);
 	if (!f->regs_valid && fuzz_sync_regs(f))
 		return -1;
 	if (!f->mem_valid && fuzz_sync_mem(f))

@@ -289,16 +289,18 @@ TEST_F(hostile, info_no_kernel_bytes)
 {
 	static const __u32 sizes[] = { sizeof(struct fwctl_info), 25, 32, 64,
 				       255 };
-	static const __u32 lens[] = { 0, 1, 4, 15, 16, 17, 24, 64, 200 };
-	struct fwctl_info_mock ref = {
-		.fw_version = FWCTL_MOCK_FW_VERSION,
-		.uctx_id = 1,
-		.max_objects = FWCTL_MOCK_MAX_OBJECTS,
-	};
-	__u8 buf[512], data[512];
+	static const __u32 lens[] = { 0, 1, 4, 15, 16, 17, 24, 64, 200,
+				      4096, FWCTL_MOCK_INFO_LEN - 1,
+				      FWCTL_MOCK_INFO_LEN,
+				      FWCTL_MOCK_INFO_LEN + 1,
+				      FWCTL_MOCK_INFO_LEN + 200 };
+	static __u8 ref[FWCTL_MOCK_INFO_LEN], data[FWCTL_MOCK_INFO_LEN + 512];
+	__u8 buf[512];
 	struct fwctl_info got;
 	size_t i, j;
 
+	/* The fixture's FD is the first of its instance */
+	mock_info_expect(ref, 1);
 	for (i = 0; i != ARRAY_SIZE(sizes); i++) {
 		for (j = 0; j != ARRAY_SIZE(lens); j++) {
 			__u32 len = lens[j];
@@ -314,7 +316,8 @@ TEST_F(hostile, info_no_kernel_bytes)
 			ASSERT_EQ(0U, got.flags);
 			ASSERT_EQ((__u32)FWCTL_DEVICE_TYPE_MOCK,
 				  got.out_device_type);
-			ASSERT_EQ(len ? sizeof(ref) : 0, got.device_data_len);
+			ASSERT_EQ(len ? FWCTL_MOCK_INFO_LEN : 0,
+				  got.device_data_len);
 			ASSERT_EQ((uintptr_t)data, got.out_device_data);
 			/* The zero tail stays zero, nothing after it changes */
 			if (sizes[i] > sizeof(got))
@@ -324,7 +327,7 @@ TEST_F(hostile, info_no_kernel_bytes)
 					      sizeof(buf) - sizes[i]));
 
 			/* The data, zeros up to len, then the pattern */
-			ASSERT_EQ(0, memcmp(data, &ref, copy));
+			ASSERT_EQ(0, memcmp(data, ref, copy));
 			ASSERT_TRUE(all_bytes(data + copy, 0, len - copy));
 			ASSERT_TRUE(all_bytes(data + len, PATTERN,
 					      sizeof(data) - len));
@@ -669,8 +672,7 @@ static void misbehave_info(struct __test_metadata *_metadata, int fd,
 	if (!err || !len) {
 		ASSERT_OK(ioctl(fd, FWCTL_INFO, &cmd));
 		ASSERT_EQ((__u32)FWCTL_DEVICE_TYPE_MOCK, cmd.out_device_type);
-		ASSERT_EQ(len ? sizeof(struct fwctl_info_mock) : 0,
-			  cmd.device_data_len);
+		ASSERT_EQ(len ? FWCTL_MOCK_INFO_LEN : 0, cmd.device_data_len);
 		if (!len)
 			ASSERT_TRUE(all_bytes(data, PATTERN, sizeof(data)));
 		return;
@@ -935,9 +937,10 @@ TEST_F(hostile, tracepoints)
 	ASSERT_LE(0, fd);
 
 	test_cmd_mock_info(fd, &info);
+	/* The full length of the device data, which the call reports */
 	trace_want(want, &nr,
 		   "fwctl_info: dev=%s pid=%d comm=%s device_data_len=%u ret=0",
-		   dev, pid, comm, (__u32)sizeof(info));
+		   dev, pid, comm, FWCTL_MOCK_INFO_LEN);
 	test_cmd_info(fd, NULL, NULL, &(__u32){ 0 });
 	trace_want(want, &nr,
 		   "fwctl_info: dev=%s pid=%d comm=%s device_data_len=0 ret=0",

@@ -456,7 +456,10 @@ static inline int _test_cmd_info(int fd, __u32 *type, void *data, __u32 *data_le
 #define test_err_info(_errno, fd, data, data_len) \
 	ASSERT_ERRNO(_errno, _test_cmd_info(fd, NULL, data, data_len))
 
-/* FWCTL_INFO for a mock device: checks the type and the length too */
+/*
+ * FWCTL_INFO for a mock device, reading the struct at the start of the
+ * device data: checks the type and the full length too
+ */
 static inline int _test_cmd_mock_info(int fd, struct fwctl_info_mock *info)
 {
 	__u32 len = sizeof(*info);
@@ -464,9 +467,27 @@ static inline int _test_cmd_mock_info(int fd, struct fwctl_info_mock *info)
 
 	if (_test_cmd_info(fd, &type, info, &len))
 		return -1;
-	if (type != FWCTL_DEVICE_TYPE_MOCK || len != sizeof(*info))
+	if (type != FWCTL_DEVICE_TYPE_MOCK || len != FWCTL_MOCK_INFO_LEN)
 		return fail_errno(EPROTO);
 	return 0;
+}
+
+/*
+ * The FWCTL_MOCK_INFO_LEN bytes of device data of the FD whose context is
+ * @uctx_id, into @buf
+ */
+static inline void mock_info_expect(__u8 *buf, __u32 uctx_id)
+{
+	struct fwctl_info_mock info = {
+		.fw_version = FWCTL_MOCK_FW_VERSION,
+		.uctx_id = uctx_id,
+		.max_objects = FWCTL_MOCK_MAX_OBJECTS,
+	};
+	size_t i;
+
+	memcpy(buf, &info, sizeof(info));
+	for (i = 0; i != FWCTL_MOCK_INFO_LEN - sizeof(info); i++)
+		buf[sizeof(info) + i] = fwctl_mock_info_byte(i);
 }
 
 #define test_cmd_mock_info(fd, info) ASSERT_OK(_test_cmd_mock_info(fd, info))
