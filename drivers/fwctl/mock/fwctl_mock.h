@@ -133,7 +133,9 @@ static inline __u8 fwctl_mock_info_byte(__u64 i)
  *	@value the offset, then the bytes.
  *
  * Every command takes a &struct fwctl_mock_cmd and, but for ECHO, answers with
- * a &struct fwctl_mock_rsp followed by @len payload bytes. The driver refuses
+ * a &struct fwctl_mock_rsp followed by @len payload bytes. The driver answers
+ * in place when the response fits in in_len or the caller's out_len bytes,
+ * and in a buffer of its own when it is longer than both. The driver refuses
  * a request with EINVAL if it is shorter than the header, if @flags or
  * @__reserved is non-zero, or if its payload length is wrong for the
  * command (WRITE_REG: exactly 8; QUERY, OBJ_*, READ_*, SLEEP, PEEK: none);
@@ -174,7 +176,8 @@ enum fwctl_mock_opcode {
  * @FWCTL_MOCK_RPC_HUGE: fw_rpc answers in place and reports a response of
  *	2 MiB + 1 bytes. EIO.
  * @FWCTL_MOCK_RPC_OVERRUN_IN_PLACE: fw_rpc answers in place and reports 24
- *	bytes more than the request holds. For a 40-byte request that stays
+ *	bytes more than the request's buffer holds, which is in_len or the
+ *	caller's out_len, whichever is larger. For a 40-byte buffer that stays
  *	inside its 64-byte slab bucket, where a ksize() check would not see it.
  *	EIO.
  * @FWCTL_MOCK_RPC_TIMEOUT: fw_rpc returns ERR_PTR(-ETIMEDOUT), a legitimate

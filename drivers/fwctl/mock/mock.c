@@ -618,14 +618,19 @@ static int mock_mbox_post(struct mock_fwctl *mock, struct mock_cmd *mc)
 	return 0;
 }
 
-/* The response, in place if the request's buffer holds it */
+/*
+ * The response, in place if it fits: the core makes the request's buffer
+ * large enough for the request and for the caller's response buffer,
+ * whichever is longer.
+ */
 static void *mock_cmd_answer(struct mock_cmd *mc, void *rpc_in,
 			     size_t *out_len)
 {
+	size_t room = max(mc->in_len, *out_len);
 	void *resp;
 
 	*out_len = mc->rsp_len;
-	if (mc->rsp_len <= mc->in_len) {
+	if (mc->rsp_len <= room) {
 		memcpy(rpc_in, mc->buf, mc->rsp_len);
 		return rpc_in;
 	}
@@ -652,7 +657,7 @@ static bool mock_rpc_misbehave(u32 mode, void *rpc_in, size_t in_len,
 		*resp = rpc_in;
 		return true;
 	case FWCTL_MOCK_RPC_OVERRUN_IN_PLACE:
-		*out_len = in_len + 24;
+		*out_len = max(in_len, *out_len) + 24;
 		*resp = rpc_in;
 		return true;
 	case FWCTL_MOCK_RPC_TIMEOUT:
@@ -801,6 +806,7 @@ static const struct fwctl_ops mock_ops = {
 	.nr_commands = ARRAY_SIZE(mock_catalog),
 	.errnos = mock_errnos,
 	.nr_errnos = ARRAY_SIZE(mock_errnos),
+	.answers_in_place = true,
 };
 
 static int mock_probe(struct platform_device *pdev)

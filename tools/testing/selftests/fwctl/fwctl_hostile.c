@@ -447,7 +447,10 @@ TEST_F(hostile, rpc_no_kernel_bytes)
 	for (i = 0; i != sizeof(in); i++)
 		in[i] = i * 7 + 0x3c;
 
-	/* QUERY: a buffer of the driver's, longer than the request */
+	/*
+	 * QUERY: longer than the request, so answered in place only when
+	 * out_len makes room for it, else in a buffer of the driver's
+	 */
 	in_len = mock_build(in, FWCTL_MOCK_OP_QUERY, 0, NULL, 0);
 	put_rsp(exp, FWCTL_MOCK_OP_QUERY, FWCTL_MOCK_STATUS_OK, sizeof(query),
 		0);
