@@ -39,7 +39,8 @@
  *   uctxs    read: per-FD contexts opened and not yet closed by close_uctx
  *   fwctl_mock.N/misbehave  read/write, per instance: an
  *            &enum fwctl_mock_misbehave that makes the driver break the
- *            driver API on purpose, to test what the core does with it
+ *            driver API on purpose, or return buffers of the kinds it
+ *            allows, to test what the core does with them
  * With CONFIG_FAULT_INJECTION_DEBUG_FS the mock also has a fault attribute,
  * <debugfs>/fail_fwctl_mock/, whose points (also counted by
  * /proc/self/task/<tid>/fail-nth) make the emulated firmware fail: creating
@@ -169,7 +170,7 @@ enum fwctl_mock_opcode {
 #define FWCTL_MOCK_MAX_SLEEP_US 1000000
 
 /**
- * enum fwctl_mock_misbehave - Ways the mock can break the driver API
+ * enum fwctl_mock_misbehave - Ways the mock breaks or strains the driver API
  * @FWCTL_MOCK_BEHAVE: Follow the rules
  * @FWCTL_MOCK_RPC_NULL: fw_rpc returns NULL instead of a buffer or ERR_PTR.
  *	The core fails the RPC with EIO.
@@ -184,14 +185,25 @@ enum fwctl_mock_opcode {
  *	firmware failure. ETIMEDOUT.
  * @FWCTL_MOCK_INFO_ERROR: info returns ERR_PTR(-EIO). EIO.
  * @FWCTL_MOCK_INFO_NULL: info returns NULL and a length of 16. EIO.
+ * @FWCTL_MOCK_RPC_VMALLOC: fw_rpc runs the command as usual and returns its
+ *	response in a vmalloc() buffer of the response's length, never in
+ *	place. Within the rules: the RPC works and answers as documented.
+ * @FWCTL_MOCK_RPC_KVMALLOC_LARGE: fw_rpc runs the command as usual and
+ *	returns its response at the start of a kvmalloc() buffer of at least
+ *	KMALLOC_MAX_CACHE_SIZE + 1 bytes (8 KiB + 1 on x86-64), too large for
+ *	any slab cache, so a vmalloc() or a high-order page buffer. Within the
+ *	rules: the RPC works and answers as documented.
+ * @FWCTL_MOCK_INFO_VMALLOC: info returns the usual device data in a
+ *	vmalloc() buffer. Within the rules: FWCTL_INFO works as documented.
  *
  * A buffer the driver allocates itself is trusted to hold the length it
  * reports (the core cannot size it soundly), so there is no mode that
  * over-claims one: on a KASAN kernel that is a reported driver bug, not a
  * refused call.
  *
- * In each case the core must return the errno given and leak nothing;
- * FWCTL_INFO with device_data_len 0 does not call info and still works.
+ * The core must leak nothing and recover in every mode; where the mode
+ * gives an errno, it must fail the call with it. FWCTL_INFO with
+ * device_data_len 0 does not call info and still works.
  */
 enum fwctl_mock_misbehave {
 	FWCTL_MOCK_BEHAVE = 0,
@@ -201,6 +213,9 @@ enum fwctl_mock_misbehave {
 	FWCTL_MOCK_RPC_TIMEOUT = 4,
 	FWCTL_MOCK_INFO_ERROR = 5,
 	FWCTL_MOCK_INFO_NULL = 6,
+	FWCTL_MOCK_RPC_VMALLOC = 7,
+	FWCTL_MOCK_RPC_KVMALLOC_LARGE = 8,
+	FWCTL_MOCK_INFO_VMALLOC = 9,
 };
 
 /**

@@ -28,6 +28,7 @@
 #include <linux/slab.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
+#include <linux/vmalloc.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -618,17 +619,39 @@ static int mock_mbox_post(struct mock_fwctl *mock, struct mock_cmd *mc)
 	return 0;
 }
 
+/* The response in a buffer of the kind misbehaviour @mode asks for */
+static void *mock_cmd_answer_in(struct mock_cmd *mc, u32 mode,
+				size_t *out_len)
+{
+	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_NOWARN;
+	void *resp;
+
+	if (mode == FWCTL_MOCK_RPC_VMALLOC)
+		resp = __vmalloc(mc->rsp_len, gfp);
+	else
+		resp = kvmalloc(max_t(size_t, mc->rsp_len,
+				      KMALLOC_MAX_CACHE_SIZE + 1), gfp);
+	if (!resp)
+		return ERR_PTR(-ENOMEM);
+	memcpy(resp, mc->buf, mc->rsp_len);
+	*out_len = mc->rsp_len;
+	return resp;
+}
+
 /*
  * The response, in place if it fits: the core makes the request's buffer
  * large enough for the request and for the caller's response buffer,
  * whichever is longer.
  */
-static void *mock_cmd_answer(struct mock_cmd *mc, void *rpc_in,
+static void *mock_cmd_answer(struct mock_cmd *mc, void *rpc_in, u32 mode,
 			     size_t *out_len)
 {
 	size_t room = max(mc->in_len, *out_len);
 	void *resp;
 
+	if (mode == FWCTL_MOCK_RPC_VMALLOC ||
+	    mode == FWCTL_MOCK_RPC_KVMALLOC_LARGE)
+		return mock_cmd_answer_in(mc, mode, out_len);
 	*out_len = mc->rsp_len;
 	if (mc->rsp_len <= room) {
 		memcpy(rpc_in, mc->buf, mc->rsp_len);
@@ -679,12 +702,12 @@ static void *mock_fw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 	struct mock_fwctl *mock =
 		container_of(uctx->fwctl, struct mock_fwctl, fwctl);
 	struct mock_uctx *mu = container_of(uctx, struct mock_uctx, uctx);
+	u32 mode = READ_ONCE(mock->misbehave);
 	struct mock_cmd *mc;
 	void *resp = NULL;
 	int ret;
 
-	if (mock_rpc_misbehave(READ_ONCE(mock->misbehave), rpc_in, in_len,
-			       out_len, &resp))
+	if (mock_rpc_misbehave(mode, rpc_in, in_len, out_len, &resp))
 		return resp;
 	ret = mock_rpc_check(scope, rpc_in, in_len);
 	if (ret)
@@ -703,7 +726,7 @@ static void *mock_fw_rpc(struct fwctl_uctx *uctx, enum fwctl_rpc_scope scope,
 		/* Not -ERESTARTSYS: the command must not run twice */
 		ret = -EINTR;
 	else
-		resp = mock_cmd_answer(mc, rpc_in, out_len);
+		resp = mock_cmd_answer(mc, rpc_in, mode, out_len);
 	mock_cmd_put(mc);
 	return ret ? ERR_PTR(ret) : resp;
 }
@@ -766,9 +789,10 @@ static void *mock_info(struct fwctl_uctx *uctx, size_t *length)
 		container_of(uctx->fwctl, struct mock_fwctl, fwctl);
 	struct mock_uctx *mu = container_of(uctx, struct mock_uctx, uctx);
 	const size_t hdr_len = sizeof(struct fwctl_info_mock);
+	u32 mode = READ_ONCE(mock->misbehave);
 	void *info;
 
-	switch (READ_ONCE(mock->misbehave)) {
+	switch (mode) {
 	case FWCTL_MOCK_INFO_ERROR:
 		return ERR_PTR(-EIO);
 	case FWCTL_MOCK_INFO_NULL:
@@ -787,7 +811,10 @@ static void *mock_info(struct fwctl_uctx *uctx, size_t *length)
 	 * More than a page, so kvmalloc() may fall back to vmalloc(); the
 	 * core kvfree()s it, and reports a failure as ENOMEM.
 	 */
-	info = kvmalloc(FWCTL_MOCK_INFO_LEN, GFP_KERNEL | __GFP_NOWARN);
+	if (mode == FWCTL_MOCK_INFO_VMALLOC)
+		info = __vmalloc(FWCTL_MOCK_INFO_LEN, GFP_KERNEL | __GFP_NOWARN);
+	else
+		info = kvmalloc(FWCTL_MOCK_INFO_LEN, GFP_KERNEL | __GFP_NOWARN);
 	if (!info)
 		return ERR_PTR(-ENOMEM);
 	mock_info_fill(info, FWCTL_MOCK_INFO_LEN, mu);

@@ -585,6 +585,17 @@ FIXTURE_VARIANT_ADD(misbehave, rpc_overrun_in_place)
 	.rpc_errno = EIO,
 };
 
+/* Answers from vmalloc() and large kvmalloc() buffers work */
+FIXTURE_VARIANT_ADD(misbehave, rpc_vmalloc)
+{
+	.mode = FWCTL_MOCK_RPC_VMALLOC,
+};
+
+FIXTURE_VARIANT_ADD(misbehave, rpc_kvmalloc_large)
+{
+	.mode = FWCTL_MOCK_RPC_KVMALLOC_LARGE,
+};
+
 FIXTURE_VARIANT_ADD(misbehave, rpc_timeout)
 {
 	.mode = FWCTL_MOCK_RPC_TIMEOUT,
@@ -601,6 +612,12 @@ FIXTURE_VARIANT_ADD(misbehave, info_null)
 {
 	.mode = FWCTL_MOCK_INFO_NULL,
 	.info_errno = EIO,
+};
+
+/* Device data from vmalloc() works, and is freed with the right call */
+FIXTURE_VARIANT_ADD(misbehave, info_vmalloc)
+{
+	.mode = FWCTL_MOCK_INFO_VMALLOC,
 };
 
 FIXTURE_SETUP(misbehave)
