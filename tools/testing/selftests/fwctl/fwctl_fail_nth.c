@@ -65,6 +65,8 @@ struct rpc_case {
 	__u32 payload_len;
 	/* Length of a successful response */
 	__u32 rsp_len;
+	/* Length of the response buffer, if not all of nth_state.out */
+	__u32 out_len;
 };
 
 struct nth_state {
@@ -96,6 +98,9 @@ struct nth_state {
 	__u32 out_len;
 	__u64 reg_val;
 	__u64 new_reg_val;
+	/* The start of the firmware memory, and what a POKE writes there */
+	__u8 mem[NTH_PAYLOAD_LEN];
+	__u8 new_mem[NTH_PAYLOAD_LEN];
 
 	/* The instance of the add and remove sweeps */
 	unsigned int sub_id;
@@ -539,11 +544,18 @@ static void rpc_prepare(struct __test_metadata *_metadata,
 		st->new_reg_val = 0x6e74680000000000ULL | st->n;
 		memcpy(payload, &st->new_reg_val, sizeof(st->new_reg_val));
 	}
+	if (rpc->opcode == FWCTL_MOCK_OP_POKE)
+		memcpy(st->new_mem, payload, sizeof(st->new_mem));
+	if (rpc->opcode == FWCTL_MOCK_OP_PEEK) {
+		/* Bytes of this iteration's own for the PEEK to read back */
+		test_cmd_poke(st->fd, 0, payload, sizeof(st->mem));
+		memcpy(st->mem, payload, sizeof(st->mem));
+	}
 	memset(st->in, 0, sizeof(st->in));
 	st->in_len = mock_build(st->in, rpc->opcode, rpc->arg, payload,
 				rpc->payload_len);
 	memset(st->out, 0xa5, sizeof(st->out));
-	st->out_len = sizeof(st->out);
+	st->out_len = rpc->out_len ? rpc->out_len : sizeof(st->out);
 }
 
 static int rpc_call(struct nth_state *st)
@@ -560,27 +572,56 @@ static __u64 read_reg(struct __test_metadata *_metadata, struct nth_state *st)
 	return val;
 }
 
+/* The start of the firmware memory, which the POKE and PEEK sweeps use */
+static void read_mem(struct __test_metadata *_metadata, struct nth_state *st,
+		     __u8 *mem)
+{
+	test_cmd_peek(st->fd, 0, NTH_PAYLOAD_LEN, mem);
+}
+
+/* A failed WRITE_REG or POKE: not delivered after a failed allocation */
+static void rpc_no_effect(struct __test_metadata *_metadata,
+			  struct nth_state *st, int err)
+{
+	__u8 mem[NTH_PAYLOAD_LEN];
+	__u64 val;
+
+	switch (st->rpc->opcode) {
+	case FWCTL_MOCK_OP_WRITE_REG:
+		val = read_reg(_metadata, st);
+		if (err != ENOMEM && val == st->new_reg_val)
+			st->reg_val = val;
+		ASSERT_EQ(st->reg_val, val);
+		break;
+	case FWCTL_MOCK_OP_POKE:
+		read_mem(_metadata, st, mem);
+		if (err != ENOMEM && !memcmp(mem, st->new_mem, sizeof(mem)))
+			memcpy(st->mem, mem, sizeof(mem));
+		ASSERT_EQ(0, memcmp(st->mem, mem, sizeof(mem)));
+		break;
+	}
+}
+
 static void rpc_finish(struct __test_metadata *_metadata,
 		       struct nth_state *st, int ret, int err)
 {
 	const struct fwctl_mock_rsp *rsp = (void *)st->out;
 	const struct rpc_case *rpc = st->rpc;
 	const struct fwctl_mock_query *query;
-	__u64 val;
-	__u32 i;
+	__u8 mem[NTH_PAYLOAD_LEN];
+	__u32 i, copied;
 
 	if (ret) {
-		if (rpc->opcode != FWCTL_MOCK_OP_WRITE_REG)
-			return;
-		/* Not delivered after a failed allocation: no effect */
-		val = read_reg(_metadata, st);
-		if (err != ENOMEM && val == st->new_reg_val)
-			st->reg_val = val;
-		ASSERT_EQ(st->reg_val, val);
+		rpc_no_effect(_metadata, st, err);
 		return;
 	}
 
 	ASSERT_EQ(rpc->rsp_len, st->out_len);
+	/* Up to the buffer's length, and not a byte further */
+	copied = rpc->out_len && rpc->out_len < rpc->rsp_len ? rpc->out_len :
+							       rpc->rsp_len;
+	ASSERT_TRUE(all_bytes(st->out + copied, 0xa5,
+			      sizeof(st->out) - copied));
 	if (rpc->opcode == FWCTL_MOCK_OP_ECHO) {
 		ASSERT_EQ(0, memcmp(st->in, st->out, st->in_len));
 		return;
@@ -598,9 +639,12 @@ static void rpc_finish(struct __test_metadata *_metadata,
 		ASSERT_EQ(FWCTL_MOCK_MEM_SIZE, query->mem_size);
 		break;
 	case FWCTL_MOCK_OP_READ_LOG:
-		for (i = 0; i < rsp->len; i++)
+		for (i = 0; i < copied - MOCK_RSP_LEN; i++)
 			ASSERT_EQ(fwctl_mock_log_byte(i),
 				  ((const __u8 *)(rsp + 1))[i]);
+		break;
+	case FWCTL_MOCK_OP_PEEK:
+		ASSERT_EQ(0, memcmp(st->mem, rsp + 1, sizeof(st->mem)));
 		break;
 	case FWCTL_MOCK_OP_WRITE_REG:
 		ASSERT_EQ(st->reg_val, rsp->value);
@@ -609,6 +653,10 @@ static void rpc_finish(struct __test_metadata *_metadata,
 		break;
 	case FWCTL_MOCK_OP_POKE:
 		ASSERT_EQ(rpc->payload_len, rsp->value);
+		/* The bytes arrived */
+		read_mem(_metadata, st, mem);
+		ASSERT_EQ(0, memcmp(st->new_mem, mem, sizeof(mem)));
+		memcpy(st->mem, mem, sizeof(mem));
 		break;
 	case FWCTL_MOCK_OP_OBJ_CREATE:
 		ASSERT_NE(0, rsp->value);
@@ -630,6 +678,8 @@ static void sweep_rpc(struct __test_metadata *_metadata, struct nth_state *st,
 	st->rpc = rpc;
 	if (rpc->opcode == FWCTL_MOCK_OP_WRITE_REG)
 		st->reg_val = read_reg(_metadata, st);
+	if (rpc->opcode == FWCTL_MOCK_OP_POKE)
+		read_mem(_metadata, st, st->mem);
 	sweep(_metadata, st, rpc->name, &rpc_path);
 }
 
@@ -670,6 +720,35 @@ static const struct rpc_case rpc_debug_read_only = {
 TEST_F_TIMEOUT(fail_nth, rpc_debug_read_only, 120)
 {
 	sweep_rpc(_metadata, &self->st, &rpc_debug_read_only);
+}
+
+/* A response longer than the caller's buffer: the driver's own buffer */
+static const struct rpc_case rpc_debug_read_only_long = {
+	.name = "rpc_debug_read_only_long",
+	.scope = FWCTL_RPC_DEBUG_READ_ONLY,
+	.opcode = FWCTL_MOCK_OP_READ_LOG,
+	.arg = NTH_LOG_LEN,
+	.rsp_len = MOCK_RSP_LEN + NTH_LOG_LEN,
+	.out_len = MOCK_RSP_LEN + 32,
+};
+
+TEST_F_TIMEOUT(fail_nth, rpc_debug_read_only_long, 120)
+{
+	sweep_rpc(_metadata, &self->st, &rpc_debug_read_only_long);
+}
+
+/* Reading back the firmware memory */
+static const struct rpc_case rpc_debug_read_only_peek = {
+	.name = "rpc_debug_read_only_peek",
+	.scope = FWCTL_RPC_DEBUG_READ_ONLY,
+	.opcode = FWCTL_MOCK_OP_PEEK,
+	.arg = FWCTL_MOCK_PEEK_ARG(0, NTH_PAYLOAD_LEN),
+	.rsp_len = MOCK_RSP_LEN + NTH_PAYLOAD_LEN,
+};
+
+TEST_F_TIMEOUT(fail_nth, rpc_debug_read_only_peek, 120)
+{
+	sweep_rpc(_metadata, &self->st, &rpc_debug_read_only_peek);
 }
 
 static const struct rpc_case rpc_debug_write = {
