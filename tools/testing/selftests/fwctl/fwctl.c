@@ -170,16 +170,27 @@ TEST_F(fwctl, taint)
 }
 
 /* The first tainting RPC on each FD is logged, naming the process */
+/*
+ * The taint message is rate-limited with the kernel's default of 10 lines
+ * per 5 s window; the flood opens more FDs than that.
+ */
+#define TAINT_LOG_INTERVAL_US 5100000
+#define TAINT_FLOOD_FDS 16
+
 TEST_F(fwctl, taint_log)
 {
 	struct fwctl_mock_query query;
+	int fds[TAINT_FLOOD_FDS];
 	char comm[32] = "";
 	char needle[160];
 	__u64 reg = 0x5a5a0002;
+	__u64 count;
 	int kmsg;
 	int fd2;
 	int i;
 
+	/* Start with a fresh window of the message's rate limit */
+	usleep(TAINT_LOG_INTERVAL_US);
 	kmsg = kmsg_open();
 	ASSERT_OK(kmsg < 0 ? -1 : 0);
 
@@ -203,6 +214,29 @@ TEST_F(fwctl, taint_log)
 	if (i != 2)
 		TH_LOG("expected 2 kernel log lines with \"%s\"", needle);
 	ASSERT_EQ(2, i);
+
+	/*
+	 * A stream of new FDs cannot flood the log: each one's RPC taints and
+	 * counts, but the lines stop at the rate limit's burst.
+	 */
+	if (fwctl_tainting_rpcs(&count))
+		count = ULLONG_MAX;
+	for (i = 0; i != TAINT_FLOOD_FDS; i++) {
+		fds[i] = open(self->base.inst.node, O_RDWR);
+		ASSERT_LE(0, fds[i]);
+		ASSERT_OK(_test_cmd_query(fds[i], FWCTL_RPC_DEBUG_WRITE,
+					  &query));
+	}
+	for (i = 0; i != TAINT_FLOOD_FDS; i++)
+		ASSERT_OK(close(fds[i]));
+	if (count != ULLONG_MAX)
+		test_tainting_rpcs(count + TAINT_FLOOD_FDS);
+	i = kmsg_count(kmsg, needle);
+	ksft_print_msg("taint: %d FDs in a row logged %d lines\n",
+		       TAINT_FLOOD_FDS, i);
+	/* Fewer than one a FD; the burst, unless the window ran out */
+	ASSERT_LE(1, i);
+	ASSERT_GT(TAINT_FLOOD_FDS, i);
 	close(kmsg);
 }
 
