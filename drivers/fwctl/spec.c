@@ -391,7 +391,7 @@ void fwctl_spec_debugfs_exit(void)
  *
  * Creates <debugfs>/fwctl/fwctlN/commands when the driver has a catalog.
  *
- * Return: the device's directory, for fwctl_spec_debugfs_remove_device().
+ * Return: the device's directory, which fwctl_unregister() removes.
  */
 struct dentry *fwctl_spec_debugfs_add_device(struct fwctl_device *fwctl)
 {
