@@ -644,16 +644,19 @@ static void misbehave_rpc(struct __test_metadata *_metadata, int fd,
 			  int err)
 {
 	__u8 in[MOCK_HDR_LEN + 64], out[8192];
+	/* A log longer than a page, so a response buffer spans pages */
+	__u64 arg = opcode == FWCTL_MOCK_OP_READ_LOG ? 6000 : 7;
 	struct fwctl_rpc cmd, copy;
+	struct fwctl_mock_rsp rsp;
 	__u8 payload[64];
-	size_t i;
+	size_t i, copied;
 
 	for (i = 0; i != sizeof(payload); i++)
 		payload[i] = i ^ 0x5a;
 	cmd = (struct fwctl_rpc){
 		.size = sizeof(cmd),
 		.scope = FWCTL_RPC_DEBUG_READ_ONLY,
-		.in_len = mock_build(in, opcode, 7, payload, payload_len),
+		.in_len = mock_build(in, opcode, arg, payload, payload_len),
 		.out_len = out_len,
 		.in = (uintptr_t)in,
 		.out = (uintptr_t)out,
@@ -663,11 +666,25 @@ static void misbehave_rpc(struct __test_metadata *_metadata, int fd,
 	if (!err) {
 		ASSERT_OK(ioctl(fd, FWCTL_RPC, &cmd));
 		ASSERT_LE(MOCK_RSP_LEN, cmd.out_len);
+		copied = out_len < cmd.out_len ? out_len : cmd.out_len;
+		/* Written up to the shorter length, and not one byte past */
+		ASSERT_TRUE(all_bytes(out + copied, PATTERN,
+				      sizeof(out) - copied));
 		if (opcode == FWCTL_MOCK_OP_ECHO) {
 			ASSERT_EQ(cmd.in_len, cmd.out_len);
-			ASSERT_EQ(0, memcmp(in, out, out_len < cmd.in_len ?
-						     out_len : cmd.in_len));
+			ASSERT_EQ(0, memcmp(in, out, copied));
+			return;
 		}
+		if (copied >= MOCK_RSP_LEN) {
+			memcpy(&rsp, out, sizeof(rsp));
+			ASSERT_EQ(opcode, rsp.opcode);
+			ASSERT_EQ(FWCTL_MOCK_STATUS_OK, rsp.status);
+			ASSERT_EQ(cmd.out_len - MOCK_RSP_LEN, rsp.len);
+		}
+		if (opcode == FWCTL_MOCK_OP_READ_LOG)
+			for (i = MOCK_RSP_LEN; i < copied; i++)
+				ASSERT_EQ(fwctl_mock_log_byte(i - MOCK_RSP_LEN),
+					  out[i]);
 		return;
 	}
 	ASSERT_ERRNO(err, ioctl(fd, FWCTL_RPC, &cmd));
@@ -681,6 +698,7 @@ static void misbehave_info(struct __test_metadata *_metadata, int fd,
 {
 	struct fwctl_info cmd, copy;
 	__u8 data[256];
+	size_t i;
 
 	cmd = (struct fwctl_info){
 		.size = sizeof(cmd),
@@ -695,6 +713,11 @@ static void misbehave_info(struct __test_metadata *_metadata, int fd,
 		ASSERT_EQ(len ? FWCTL_MOCK_INFO_LEN : 0, cmd.device_data_len);
 		if (!len)
 			ASSERT_TRUE(all_bytes(data, PATTERN, sizeof(data)));
+		/* The capability table after the header, then the pattern */
+		for (i = sizeof(struct fwctl_info_mock); i < len; i++)
+			ASSERT_EQ(fwctl_mock_info_byte(i - sizeof(struct fwctl_info_mock)),
+				  data[i]);
+		ASSERT_TRUE(all_bytes(data + len, PATTERN, sizeof(data) - len));
 		return;
 	}
 	ASSERT_ERRNO(err, ioctl(fd, FWCTL_INFO, &cmd));
