@@ -2072,66 +2072,35 @@ static void *interrupter_fn(void *arg)
 }
 
 /* A SLEEP of the longest length, on an FD of its own */
-struct sleeper {
-	pthread_t thread;
-	int fd;
-	pid_t tid;
-	int started;
-	int ret;
-	int err;
-	struct fwctl_mock_rsp rsp;
-};
-
-static void *sleeper_fn(void *arg)
-{
-	struct sleeper *sl = arg;
-
-	sl->tid = syscall(SYS_gettid);
-	__atomic_store_n(&sl->started, 1, __ATOMIC_RELEASE);
-	sl->ret = _test_cmd_mock_rsp(sl->fd, FWCTL_RPC_CONFIGURATION,
-				     FWCTL_MOCK_OP_SLEEP,
-				     FWCTL_MOCK_MAX_SLEEP_US, NULL, 0,
-				     &sl->rsp);
-	sl->err = sl->ret ? errno : 0;
-	return NULL;
-}
-
-/* Busy every slot of the mailbox with a sleeper each */
+/* Busy every slot of the mailbox with a held RPC each */
 static void fill_mailbox(struct __test_metadata *_metadata,
-			 struct fwctl_base *base, struct sleeper *sl)
+			 struct fwctl_base *base, struct held_rpc *sl)
 {
-	double deadline;
-	unsigned int i, n;
+	unsigned int i;
 
 	for (i = 0; i != FWCTL_MOCK_MBOX_DEPTH; i++) {
 		sl[i].fd = open(base->inst.node, O_RDWR);
 		ASSERT_LE(0, sl[i].fd);
-		ASSERT_EQ(0, pthread_create(&sl[i].thread, NULL, sleeper_fn,
+		sl[i].sleep_us = FWCTL_MOCK_MAX_SLEEP_US;
+		ASSERT_EQ(0, pthread_create(&sl[i].thread, NULL, held_rpc_fn,
 					    &sl[i]));
 	}
-	deadline = now_sec() + 5;
-	do {
-		for (i = 0, n = 0; i != FWCTL_MOCK_MBOX_DEPTH; i++)
-			if (__atomic_load_n(&sl[i].started, __ATOMIC_ACQUIRE) &&
-			    thread_in_ioctl(sl[i].tid))
-				n++;
-		usleep(1000);
-	} while (n != FWCTL_MOCK_MBOX_DEPTH && now_sec() < deadline);
-	ASSERT_EQ(FWCTL_MOCK_MBOX_DEPTH, n);
+	ASSERT_EQ(FWCTL_MOCK_MBOX_DEPTH,
+		  held_rpcs_wait(sl, FWCTL_MOCK_MBOX_DEPTH));
 	/* From the system call to the slot takes far less */
 	usleep(100000);
 }
 
-/* The sleepers ran to completion, and their FDs are closed */
+/* The held RPCs ran to completion, and their FDs are closed */
 static void drain_mailbox(struct __test_metadata *_metadata,
-			  struct sleeper *sl)
+			  struct held_rpc *sl)
 {
 	unsigned int i;
 
 	for (i = 0; i != FWCTL_MOCK_MBOX_DEPTH; i++) {
 		ASSERT_EQ(0, pthread_join(sl[i].thread, NULL));
 		if (sl[i].ret)
-			TH_LOG("sleeper %u: %s", i, strerror(sl[i].err));
+			TH_LOG("held RPC %u: %s", i, strerror(sl[i].err));
 		EXPECT_EQ(0, sl[i].ret);
 		EXPECT_EQ(FWCTL_MOCK_STATUS_OK, sl[i].rsp.status);
 		EXPECT_EQ((__u64)FWCTL_MOCK_MAX_SLEEP_US, sl[i].rsp.value);
@@ -2142,7 +2111,7 @@ static void drain_mailbox(struct __test_metadata *_metadata,
 TEST_F_TIMEOUT(fwctl_signal, interrupt, 60)
 {
 	double sleep_s = FWCTL_MOCK_MAX_SLEEP_US / 1e6;
-	struct sleeper sl[FWCTL_MOCK_MBOX_DEPTH] = {};
+	struct held_rpc sl[FWCTL_MOCK_MBOX_DEPTH] = {};
 	struct interrupter in = {};
 	struct sigaction sa = {
 		.sa_handler = signal_handler,

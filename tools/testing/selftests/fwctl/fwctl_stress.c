@@ -267,31 +267,6 @@ TEST_F_TIMEOUT(fwctl_stress, churn, 120)
  * an unplug while they are in flight: it must wait for them, they complete
  * normally, and whatever comes after fails with ENODEV.
  */
-struct inflight {
-	pthread_t thread;
-	int fd;
-	pid_t tid;
-	int started;
-	double t_start;
-	int ret;
-	int err;
-	struct fwctl_mock_rsp rsp;
-};
-
-static void *inflight_fn(void *arg)
-{
-	struct inflight *t = arg;
-
-	t->tid = syscall(SYS_gettid);
-	t->t_start = now_sec();
-	__atomic_store_n(&t->started, 1, __ATOMIC_RELEASE);
-	t->ret = _test_cmd_mock_rsp(t->fd, FWCTL_RPC_CONFIGURATION,
-				    FWCTL_MOCK_OP_SLEEP, INFLIGHT_SLEEP_US,
-				    NULL, 0, &t->rsp);
-	t->err = t->ret ? errno : 0;
-	return NULL;
-}
-
 /*
  * One round; returns 1 if it could not get the unplug to start while every
  * RPC was still sleeping, and the round has to be run again.
@@ -299,8 +274,8 @@ static void *inflight_fn(void *arg)
 static int inflight_round(struct __test_metadata *_metadata,
 			  struct mock_inst *inst, bool *present)
 {
-	struct inflight t[INFLIGHT_THREADS] = {};
-	double deadline, t_remove, t_removed, latest = 0;
+	struct held_rpc t[INFLIGHT_THREADS] = {};
+	double t_remove, t_removed, latest = 0;
 	double sleep_s = INFLIGHT_SLEEP_US / 1e6;
 	struct fwctl_mock_query query;
 	unsigned int i, n;
@@ -313,21 +288,14 @@ static int inflight_round(struct __test_metadata *_metadata,
 		ASSERT_OK(_test_cmd_query(t[i].fd, FWCTL_RPC_CONFIGURATION,
 					  &query));
 	}
-	for (i = 0; i != INFLIGHT_THREADS; i++)
-		ASSERT_EQ(0, pthread_create(&t[i].thread, NULL, inflight_fn,
+	for (i = 0; i != INFLIGHT_THREADS; i++) {
+		t[i].sleep_us = INFLIGHT_SLEEP_US;
+		ASSERT_EQ(0, pthread_create(&t[i].thread, NULL, held_rpc_fn,
 					    &t[i]));
+	}
 
 	/* Wait until every thread sleeps inside its RPC */
-	deadline = now_sec() + 5;
-	do {
-		for (i = 0, n = 0; i != INFLIGHT_THREADS; i++)
-			if (__atomic_load_n(&t[i].started, __ATOMIC_ACQUIRE) &&
-			    thread_in_ioctl(t[i].tid))
-				n++;
-		if (n == INFLIGHT_THREADS)
-			break;
-		usleep(500);
-	} while (now_sec() < deadline);
+	n = held_rpcs_wait(t, INFLIGHT_THREADS);
 
 	t_remove = now_sec();
 	ASSERT_OK(mock_inst_remove(inst));

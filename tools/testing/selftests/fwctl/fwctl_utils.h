@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -591,6 +592,54 @@ static inline int _test_cmd_mock_rsp(int fd, __u32 scope, __u16 opcode,
 	if (out_len != sizeof(*rsp) || rsp->opcode != opcode || rsp->len)
 		return fail_errno(EPROTO);
 	return 0;
+}
+
+/*
+ * A thread that holds an RPC in flight: a SLEEP of @sleep_us in the mock's
+ * firmware, on @fd. Start it with pthread_create(..., held_rpc_fn, ...).
+ */
+struct held_rpc {
+	pthread_t thread;
+	int fd;
+	__u64 sleep_us;
+	pid_t tid;
+	int started;
+	double t_start;
+	int ret;
+	int err;
+	struct fwctl_mock_rsp rsp;
+};
+
+static inline void *held_rpc_fn(void *arg)
+{
+	struct held_rpc *h = arg;
+
+	h->tid = syscall(SYS_gettid);
+	h->t_start = now_sec();
+	__atomic_store_n(&h->started, 1, __ATOMIC_RELEASE);
+	h->ret = _test_cmd_mock_rsp(h->fd, FWCTL_RPC_CONFIGURATION,
+				    FWCTL_MOCK_OP_SLEEP, h->sleep_us, NULL, 0,
+				    &h->rsp);
+	h->err = h->ret ? errno : 0;
+	return NULL;
+}
+
+/* How many of the @n threads sit in their ioctl; waits up to 5 s for all */
+static inline unsigned int held_rpcs_wait(struct held_rpc *h, unsigned int n)
+{
+	double deadline = now_sec() + 5;
+	unsigned int i, in;
+
+	do {
+		for (i = 0, in = 0; i != n; i++)
+			if (__atomic_load_n(&h[i].started, __ATOMIC_ACQUIRE) &&
+			    thread_in_ioctl(h[i].tid))
+				in++;
+		if (in == n)
+			break;
+		usleep(500);
+	} while (now_sec() < deadline);
+	return in;
 }
 
 #define test_err_mock(_errno, fd, scope, opcode, arg, payload, payload_len) \
