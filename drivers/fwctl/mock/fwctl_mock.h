@@ -41,6 +41,11 @@
  *            &enum fwctl_mock_misbehave that makes the driver break the
  *            driver API on purpose, or return buffers of the kinds it
  *            allows, to test what the core does with them
+ *   fwctl_mock.N/direct  read/write (Y/N), per instance: run each command
+ *            in the caller, on the core's request buffer, instead of
+ *            through the mailbox and the firmware worker, where the answer
+ *            fits in place. For fwctl_bench, which times the core. Off by
+ *            default; OBJ_CREATE and misbehaviour always use the mailbox.
  * With CONFIG_FAULT_INJECTION_DEBUG_FS the mock also has a fault attribute,
  * <debugfs>/fail_fwctl_mock/, whose points (also counted by
  * /proc/self/task/<tid>/fail-nth) make the emulated firmware fail: creating
