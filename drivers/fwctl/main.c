@@ -142,18 +142,14 @@ static void fwctl_audit_taint(struct fwctl_uctx *uctx, u32 scope)
 /*
  * The debug write scopes may change the device in ways the kernel cannot
  * vouch for: taint before the driver sees such an RPC. Called under
- * registration_lock, so it only sets bits.
- *
- * Return: true for the first RPC at @scope on this FD, which the caller
- * reports with fwctl_rpc_report_taint() once the lock is dropped.
+ * registration_lock, once the RPC is sure to reach the driver.
  */
-static bool fwctl_rpc_taint(struct fwctl_uctx *uctx, u32 scope)
+static void fwctl_rpc_taint(u32 scope)
 {
 	if (scope < FWCTL_RPC_DEBUG_WRITE)
-		return false;
+		return;
 	add_taint(TAINT_FWCTL, LOCKDEP_STILL_OK);
 	atomic_inc(&fwctl_counters.tainting_rpcs);
-	return !test_and_set_bit(scope, &uctx->taint_logged);
 }
 
 /*
@@ -195,7 +191,7 @@ static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 	struct fwctl_device *fwctl = ucmd->uctx->fwctl;
 	struct fwctl_rpc *cmd = ucmd->cmd;
 	size_t out_len = cmd->out_len;
-	bool report_taint = false, in_place;
+	bool in_place;
 	size_t req_size;
 	void *resp;
 
@@ -212,15 +208,22 @@ static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 	if (copy_from_user(req, u64_to_user_ptr(cmd->in), cmd->in_len))
 		return -EFAULT;
 
+	/*
+	 * The first RPC at a tainting scope on this FD names its process
+	 * before the driver runs, whose call may never return, and outside
+	 * the lock, since the audit record may sleep.
+	 */
+	if (cmd->scope >= FWCTL_RPC_DEBUG_WRITE &&
+	    !test_and_set_bit(cmd->scope, &ucmd->uctx->taint_logged))
+		fwctl_rpc_report_taint(ucmd->uctx, cmd->scope);
+
 	scoped_guard(rwsem_read, &fwctl->registration_lock) {
 		if (!fwctl->ops)
 			return -ENODEV;
-		report_taint = fwctl_rpc_taint(ucmd->uctx, cmd->scope);
+		fwctl_rpc_taint(cmd->scope);
 		resp = fwctl->ops->fw_rpc(ucmd->uctx, cmd->scope, req,
 					  cmd->in_len, &out_len);
 	}
-	if (report_taint)
-		fwctl_rpc_report_taint(ucmd->uctx, cmd->scope);
 	if (IS_ERR(resp))
 		return PTR_ERR(resp);
 	if (resp == req) {
