@@ -38,18 +38,40 @@ static const struct fwctl_errno_spec fwctl_common_errnos[] = {
 	FWCTL_ERRNO(EIO, "The driver returned a malformed result"),
 };
 
+/* The index of each field in its spec, which the rules refer to */
+enum {
+	FWCTL_INFO_SIZE,
+	FWCTL_INFO_FLAGS,
+	FWCTL_INFO_OUT_DEVICE_TYPE,
+	FWCTL_INFO_DEVICE_DATA_LEN,
+	FWCTL_INFO_OUT_DEVICE_DATA,
+};
+
+enum {
+	FWCTL_RPC_SIZE,
+	FWCTL_RPC_SCOPE,
+	FWCTL_RPC_IN_LEN,
+	FWCTL_RPC_OUT_LEN,
+	FWCTL_RPC_IN,
+	FWCTL_RPC_OUT,
+};
+
 static const struct fwctl_field_spec fwctl_info_fields[] = {
-	FWCTL_FIELD(struct fwctl_info, size, IN, SIZE,
-		    "sizeof(struct fwctl_info)"),
-	FWCTL_FIELD(struct fwctl_info, flags, IN, ZERO, "Must be 0",
-		    .err = EOPNOTSUPP),
-	FWCTL_FIELD(struct fwctl_info, out_device_type, OUT, NONE,
-		    "enum fwctl_device_type of the device"),
-	FWCTL_FIELD(struct fwctl_info, device_data_len, INOUT, NONE,
-		    "Buffer length in, full device data length out"),
-	FWCTL_FIELD(struct fwctl_info, out_device_data, OUT, UPTR,
-		    "Device data buffer, zero-filled past the data",
-		    .err = EFAULT, .len_field = 3),
+	[FWCTL_INFO_SIZE] = FWCTL_FIELD(struct fwctl_info, size, IN, SIZE,
+					"sizeof(struct fwctl_info)"),
+	[FWCTL_INFO_FLAGS] = FWCTL_FIELD(struct fwctl_info, flags, IN, ZERO,
+					 "Must be 0", .err = EOPNOTSUPP),
+	[FWCTL_INFO_OUT_DEVICE_TYPE] =
+		FWCTL_FIELD(struct fwctl_info, out_device_type, OUT, NONE,
+			    "enum fwctl_device_type of the device"),
+	[FWCTL_INFO_DEVICE_DATA_LEN] =
+		FWCTL_FIELD(struct fwctl_info, device_data_len, INOUT, NONE,
+			    "Buffer length in, full device data length out"),
+	[FWCTL_INFO_OUT_DEVICE_DATA] =
+		FWCTL_FIELD(struct fwctl_info, out_device_data, OUT, UPTR,
+			    "Device data buffer, zero-filled past the data",
+			    .err = EFAULT,
+			    .len_field = FWCTL_INFO_DEVICE_DATA_LEN),
 };
 
 static const struct fwctl_errno_spec fwctl_info_errnos[] = {
@@ -57,24 +79,34 @@ static const struct fwctl_errno_spec fwctl_info_errnos[] = {
 };
 
 /* As upstream: an orphaned FD fails with ENODEV whatever the flags */
-static const u8 fwctl_info_order[] = { FWCTL_RULE_ATTACHED, 1 };
+static const u8 fwctl_info_order[] = {
+	FWCTL_RULE_ATTACHED,
+	FWCTL_INFO_FLAGS,
+};
 
 static const struct fwctl_field_spec fwctl_rpc_fields[] = {
-	FWCTL_FIELD(struct fwctl_rpc, size, IN, SIZE,
-		    "sizeof(struct fwctl_rpc)"),
-	FWCTL_FIELD(struct fwctl_rpc, scope, IN, ENUM,
-		    "enum fwctl_rpc_scope the caller claims",
-		    .err = EOPNOTSUPP, .max = FWCTL_RPC_DEBUG_WRITE_FULL),
-	FWCTL_FIELD(struct fwctl_rpc, in_len, IN, MAX, "Request length",
-		    .err = EMSGSIZE, .max = FWCTL_MAX_RPC_LEN),
-	FWCTL_FIELD(struct fwctl_rpc, out_len, INOUT, MAX,
-		    "Buffer length in, full response length out",
-		    .err = EMSGSIZE, .max = FWCTL_MAX_RPC_LEN),
-	FWCTL_FIELD(struct fwctl_rpc, in, IN, UPTR, "Request buffer",
-		    .err = EFAULT, .len_field = 2),
-	FWCTL_FIELD(struct fwctl_rpc, out, OUT, UPTR,
-		    "Response buffer, written up to the response length",
-		    .err = EFAULT, .len_field = 3),
+	[FWCTL_RPC_SIZE] = FWCTL_FIELD(struct fwctl_rpc, size, IN, SIZE,
+				       "sizeof(struct fwctl_rpc)"),
+	[FWCTL_RPC_SCOPE] =
+		FWCTL_FIELD(struct fwctl_rpc, scope, IN, ENUM,
+			    "enum fwctl_rpc_scope the caller claims",
+			    .err = EOPNOTSUPP,
+			    .max = FWCTL_RPC_DEBUG_WRITE_FULL),
+	[FWCTL_RPC_IN_LEN] =
+		FWCTL_FIELD(struct fwctl_rpc, in_len, IN, MAX,
+			    "Request length", .err = EMSGSIZE,
+			    .max = FWCTL_MAX_RPC_LEN),
+	[FWCTL_RPC_OUT_LEN] =
+		FWCTL_FIELD(struct fwctl_rpc, out_len, INOUT, MAX,
+			    "Buffer length in, full response length out",
+			    .err = EMSGSIZE, .max = FWCTL_MAX_RPC_LEN),
+	[FWCTL_RPC_IN] =
+		FWCTL_FIELD(struct fwctl_rpc, in, IN, UPTR, "Request buffer",
+			    .err = EFAULT, .len_field = FWCTL_RPC_IN_LEN),
+	[FWCTL_RPC_OUT] =
+		FWCTL_FIELD(struct fwctl_rpc, out, OUT, UPTR,
+			    "Response buffer, written up to the response length",
+			    .err = EFAULT, .len_field = FWCTL_RPC_OUT_LEN),
 };
 
 static const struct fwctl_errno_spec fwctl_rpc_errnos[] = {
@@ -87,7 +119,12 @@ static const struct fwctl_errno_spec fwctl_rpc_errnos[] = {
  * As upstream: ENODEV first, then the lengths (EMSGSIZE), then the scope
  * (EOPNOTSUPP, or EPERM for a missing capability).
  */
-static const u8 fwctl_rpc_order[] = { FWCTL_RULE_ATTACHED, 2, 3, 1 };
+static const u8 fwctl_rpc_order[] = {
+	FWCTL_RULE_ATTACHED,
+	FWCTL_RPC_IN_LEN,
+	FWCTL_RPC_OUT_LEN,
+	FWCTL_RPC_SCOPE,
+};
 
 /* The capability each scope needs, indexed by scope; 0 for none */
 static const u8 fwctl_rpc_scope_caps[] = {
@@ -134,7 +171,7 @@ const struct fwctl_ioctl_spec fwctl_rpc_spec = {
 	.nr_errnos = ARRAY_SIZE(fwctl_rpc_errnos),
 	.order = fwctl_rpc_order,
 	.nr_order = ARRAY_SIZE(fwctl_rpc_order),
-	.scope_field = 1,
+	.scope_field = FWCTL_RPC_SCOPE,
 	.scope_caps = fwctl_rpc_scope_caps,
 	.effects = "runs a firmware RPC; scope >= DEBUG_WRITE taints (TAINT_FWCTL)",
 };
