@@ -2071,7 +2071,6 @@ static void *interrupter_fn(void *arg)
 	return NULL;
 }
 
-/* A SLEEP of the longest length, on an FD of its own */
 /* Busy every slot of the mailbox with a held RPC each */
 static void fill_mailbox(struct __test_metadata *_metadata,
 			 struct fwctl_base *base, struct held_rpc *sl)
