@@ -191,18 +191,11 @@ static int fwctl_cmd_rpc(struct fwctl_ucmd *ucmd)
 	struct fwctl_device *fwctl = ucmd->uctx->fwctl;
 	struct fwctl_rpc *cmd = ucmd->cmd;
 	size_t out_len = cmd->out_len;
-	bool in_place;
 	size_t req_size;
 	void *resp;
 
-	scoped_guard(rwsem_read, &fwctl->registration_lock) {
-		if (!fwctl->ops)
-			return -ENODEV;
-		in_place = fwctl->ops->answers_in_place;
-	}
-
-	void *req __free(kvfree) = fwctl_rpc_alloc_req(cmd, in_place,
-							&req_size);
+	void *req __free(kvfree) =
+		fwctl_rpc_alloc_req(cmd, fwctl->answers_in_place, &req_size);
 	if (!req)
 		return -ENOMEM;
 	if (copy_from_user(req, u64_to_user_ptr(cmd->in), cmd->in_len))
@@ -529,6 +522,7 @@ struct fwctl_device *_fwctl_alloc_device(struct device *parent,
 	mutex_init(&fwctl->uctx_list_lock);
 	INIT_LIST_HEAD(&fwctl->uctx_list);
 	fwctl->ops = ops;
+	fwctl->answers_in_place = ops->answers_in_place;
 	cdev_init(&fwctl->cdev, &fwctl_fops);
 	fwctl->cdev.owner = THIS_MODULE;
 

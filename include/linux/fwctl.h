@@ -109,6 +109,8 @@ struct fwctl_ops {
  * @ops: The driver's operations; NULL once the device is unregistered.
  *	Protected by @registration_lock.
  * @debugfs: The device's debugfs directory, holding its command catalog
+ * @answers_in_place: &fwctl_ops.answers_in_place, copied at allocation so
+ *	that sizing a request buffer needs neither @ops nor its lock
  *
  * Drivers embed this struct as the first member of their own device struct
  * and allocate it with fwctl_alloc_device(). Its memory is refcounted through
@@ -124,6 +126,7 @@ struct fwctl_device {
 	struct list_head uctx_list;
 	const struct fwctl_ops *ops;
 	struct dentry *debugfs;
+	bool answers_in_place;
 };
 
 struct fwctl_device *_fwctl_alloc_device(struct device *parent,
