@@ -86,11 +86,13 @@ struct cxl_feat_entry {
 
 /**
  * struct cxl_mbox_get_sup_feats_out - Get Supported Features output
- * @hdr: The 8-byte header, also as struct cxl_mbox_get_sup_feats_out_hdr
  * @num_entries: Entries that follow
  * @supported_feats: Features the device supports in all
  * @reserved: Reserved
  * @ents: The entries
+ *
+ * The 8-byte header before @ents is also reachable as member ``hdr``, a
+ * struct cxl_mbox_get_sup_feats_out_hdr.
  */
 struct cxl_mbox_get_sup_feats_out {
 	__struct_group(cxl_mbox_get_sup_feats_out_hdr, hdr, /* no attrs */,
@@ -152,7 +154,6 @@ enum cxl_set_feat_flag_data_transfer {
 
 /**
  * struct cxl_mbox_set_feat_in - Set Feature input
- * @hdr: The 32-byte header, also as struct cxl_mbox_set_feat_hdr
  * @uuid: The feature
  * @flags: Data transfer action (CXL_SET_FEAT_FLAG_*) and whether the
  *	value is saved across reset
@@ -160,6 +161,9 @@ enum cxl_set_feat_flag_data_transfer {
  * @version: Version of the data, as the entry's set_feat_ver
  * @rsvd: Reserved
  * @feat_data: The data
+ *
+ * The 32-byte header before @feat_data is also reachable as member
+ * ``hdr``, a struct cxl_mbox_set_feat_hdr.
  */
 struct cxl_mbox_set_feat_in {
 	__struct_group(cxl_mbox_set_feat_hdr, hdr, /* no attrs */,

@@ -14,7 +14,6 @@
 
 /**
  * struct fwctl_rpc_cxl - FWCTL_RPC request of a CXL device
- * @hdr: The 16-byte header, also as struct fwctl_rpc_cxl_hdr
  * @opcode: The CXL mailbox opcode: 0x0500, 0x0501 or 0x0502
  * @flags: Reserved, zero
  * @op_size: Bytes of the command's payload after the header
@@ -23,8 +22,9 @@
  * @get_feat_in: Payload of Get Feature
  * @set_feat_in: Payload of Set Feature; its data follows it
  *
- * The request is the header and @op_size bytes of payload. FWCTL_RPC's
- * in_len must cover both.
+ * The request is the 16-byte header and @op_size bytes of payload.
+ * FWCTL_RPC's in_len must cover both. The four header fields are also
+ * reachable together as member ``hdr``, a struct fwctl_rpc_cxl_hdr.
  */
 struct fwctl_rpc_cxl {
 	__struct_group(fwctl_rpc_cxl_hdr, hdr, /* no attrs */,
@@ -42,14 +42,14 @@ struct fwctl_rpc_cxl {
 
 /**
  * struct fwctl_rpc_cxl_out - FWCTL_RPC response of a CXL device
- * @hdr: The 8-byte header, also as struct fwctl_rpc_cxl_out_hdr
  * @size: Bytes of @payload that the device returned
  * @retval: The CXL mailbox return code; 0 is success
  * @get_sup_feats_out: Payload of Get Supported Features
  * @payload: The payload as bytes
  *
  * A command the device refused still completes the ioctl: @retval holds
- * the device's return code and @size is 0.
+ * the device's return code and @size is 0. The two header fields are also
+ * reachable together as member ``hdr``, a struct fwctl_rpc_cxl_out_hdr.
  */
 struct fwctl_rpc_cxl_out {
 	__struct_group(fwctl_rpc_cxl_out_hdr, hdr, /* no attrs */,
