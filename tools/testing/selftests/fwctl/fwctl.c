@@ -23,32 +23,6 @@
 #define UNPLUG_FIRST_ID 500
 #define ADD_REMOVE_FIRST_ID 900
 
-/*
- * Run @fn in a forked child, which may change its credentials freely. The
- * child reports failures through EXPECT_*() on the shared _metadata; it
- * must not use ASSERT_*(), which would run the teardown in the child.
- */
-typedef void (*child_fn)(struct __test_metadata *_metadata, void *arg);
-
-static void run_in_child(struct __test_metadata *_metadata, child_fn fn,
-			 void *arg)
-{
-	int status;
-	pid_t pid;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		fn(_metadata, arg);
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	ASSERT_EQ(0, WEXITSTATUS(status));
-}
-
 /* Two pages, the second one inaccessible; returns the first */
 static __u8 *map_guarded(size_t page)
 {

@@ -33,6 +33,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <linux/capability.h>
 #include <linux/magic.h>
 
@@ -302,35 +303,46 @@ struct mock_inst {
 	char node[sizeof(FWCTL_DEV_DIR) + 32];
 };
 
-/* Find the name of the fwctl device below platform device fwctl_mock.@id */
-static inline int mock_inst_find(unsigned int id, char *name, size_t len)
+/*
+ * The name of the one fwctl device in @dir, the "fwctl" class directory
+ * sysfs makes below a parent device: ENOENT if there is none or no @dir,
+ * EEXIST if there are several.
+ */
+static inline int fwctl_dir_find(const char *dir, char *name, size_t len)
 {
-	char path[PATH_MAX];
 	struct dirent *de;
 	int found = 0;
-	DIR *dir;
+	DIR *d;
 
-	snprintf(path, sizeof(path), "%s/fwctl_mock.%u/fwctl",
-		 MOCK_PLATFORM_DIR, id);
-	dir = opendir(path);
-	if (!dir)
+	d = opendir(dir);
+	if (!d)
 		return -1;
-	while ((de = readdir(dir))) {
+	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name);
 
-		if (de->d_name[0] == '.')
+		if (strncmp(de->d_name, "fwctl", 5))
 			continue;
 		if (n >= len) {
-			closedir(dir);
+			closedir(d);
 			return fail_errno(ENAMETOOLONG);
 		}
 		memcpy(name, de->d_name, n + 1);
 		found++;
 	}
-	closedir(dir);
+	closedir(d);
 	if (found != 1)
 		return fail_errno(found ? EEXIST : ENOENT);
 	return 0;
+}
+
+/* Find the name of the fwctl device below platform device fwctl_mock.@id */
+static inline int mock_inst_find(unsigned int id, char *name, size_t len)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/fwctl_mock.%u/fwctl",
+		 MOCK_PLATFORM_DIR, id);
+	return fwctl_dir_find(path, name, len);
 }
 
 /*
@@ -856,6 +868,32 @@ static inline int _test_cmd_sum(int fd, const __u8 *payload, size_t payload_len)
 	if (rsp.status != FWCTL_MOCK_STATUS_OK || rsp.value != sum)
 		return fail_errno(EPROTO);
 	return 0;
+}
+
+/*
+ * Run @fn in a forked child, which may change its credentials freely. The
+ * child reports failures through EXPECT_*() on the shared _metadata; it
+ * must not use ASSERT_*(), which would run the teardown in the child.
+ */
+typedef void (*child_fn)(struct __test_metadata *_metadata, void *arg);
+
+static inline void run_in_child(struct __test_metadata *_metadata,
+				child_fn fn, void *arg)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		fn(_metadata, arg);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
 }
 
 /* Capabilities, through the raw system calls */
