@@ -17,13 +17,19 @@
  * one of the errno values listed for its path, and must leave nothing
  * behind.
  *
+ * The CXL tests sweep the three Features commands the same way, on the
+ * fwctl device of a cxl_test memdev: every injected failure must give
+ * ENOMEM, or an RPC that worked or whose device error came back in retval
+ * and changed nothing, and the device must answer right after. They skip
+ * without cxl_test, or fail with FWCTL_CXL_REQUIRED=1.
+ *
  * Each path prints one line, for the documentation to quote:
  *   # fail_nth: path=NAME points=N failed=F errnos=E1,E2
  * points is how many fault points the path has, failed how many of them made
  * the call fail (the others were absorbed by the kernel), errnos the errno
  * values seen, or "none".
  */
-#include "fwctl_utils.h"
+#include "fwctl_cxl.h"
 
 /* Instance ids of this program, clear of those of the fwctl program */
 #define NTH_FIRST_ID 200
@@ -82,6 +88,8 @@ struct nth_state {
 	/* The sweep in progress, for the failure report */
 	const char *path;
 	unsigned int n;
+	/* The call reached the fault point armed for it */
+	bool faulted;
 	__u64 iter_objects;
 	__u64 iter_uctxs;
 
@@ -108,6 +116,13 @@ struct nth_state {
 	bool sub_live;
 	unsigned int misplaced_nodes;
 	unsigned int stale_nodes;
+
+	/* The CXL sweeps: the test feature's value, and what a Set writes */
+	__u32 cxl_scope;
+	__u32 cxl_val;
+	__u32 cxl_new_val;
+	/* Set Features that failed with an errno but had been applied */
+	unsigned int cxl_applied;
 };
 
 /* Generic helpers */
@@ -291,6 +306,11 @@ struct nth_path {
 	/* Check the result and release what prepare() and the call made */
 	void (*finish)(struct __test_metadata *_metadata, struct nth_state *st,
 		       int ret, int err);
+	/*
+	 * Check that nothing leaked and the device still works; if NULL,
+	 * check_clean() with the mock's counts
+	 */
+	void (*check)(struct __test_metadata *_metadata, struct nth_state *st);
 };
 
 /* Nothing leaked, and the test's instance still works */
@@ -326,8 +346,10 @@ static void sweep(struct __test_metadata *_metadata, struct nth_state *st,
 	for (n = 0;; n++) {
 		ASSERT_GT(NTH_MAX_ITERATIONS, n);
 		st->n = n;
-		ASSERT_OK(mock_counter("objects", &st->iter_objects));
-		ASSERT_OK(mock_counter("uctxs", &st->iter_uctxs));
+		if (!path->check) {
+			ASSERT_OK(mock_counter("objects", &st->iter_objects));
+			ASSERT_OK(mock_counter("uctxs", &st->iter_uctxs));
+		}
 		path->prepare(_metadata, st);
 
 		if (n)
@@ -355,8 +377,12 @@ static void sweep(struct __test_metadata *_metadata, struct nth_state *st,
 				TH_LOG("%s, fail-nth %u: unexpected errno %d (%s)",
 				       name, n, err, strerror(err));
 		}
+		st->faulted = n && !left;
 		path->finish(_metadata, st, ret, err);
-		check_clean(_metadata, st);
+		if (path->check)
+			path->check(_metadata, st);
+		else
+			check_clean(_metadata, st);
 		if (n && left)
 			break;
 	}
@@ -987,6 +1013,275 @@ TEST_F_TIMEOUT(fail_nth, remove, 240)
 	sweep(_metadata, st, "remove", &remove_path);
 	ksft_print_msg("fail_nth: path=remove stale_nodes=%u\n",
 		       st->stale_nodes);
+}
+
+/*
+ * The CXL Features commands, on the fwctl device of a cxl_test memdev.
+ * Requests and replies are small: st->in and st->out hold them.
+ */
+
+FIXTURE(cxl_fail_nth)
+{
+	struct nth_state st;
+	struct cxl_memdevs cxl;
+};
+
+FIXTURE_SETUP(cxl_fail_nth)
+{
+	struct nth_state *st = &self->st;
+	struct cxl_memdev *md;
+	char path[64];
+	char why[256];
+
+	st->nth_fd = -1;
+	st->fd = -1;
+	if (geteuid())
+		SKIP(return, "the fwctl selftests must run as root");
+	nth_path(path, sizeof(path));
+	if (!path_exists(path))
+		SKIP(return,
+		     "%s does not exist: the kernel has no fault injection (CONFIG_FAULT_INJECTION)",
+		     path);
+	if (!debugfs_available(why, sizeof(why)))
+		SKIP(return, "%s", why);
+	if (!path_exists(DEBUGFS_ROOT "/failslab"))
+		SKIP(return,
+		     "%s/failslab does not exist: the kernel lacks CONFIG_FAILSLAB or CONFIG_FAULT_INJECTION_DEBUG_FS",
+		     DEBUGFS_ROOT);
+	if (!cxl_available(_metadata, &self->cxl))
+		SKIP(return, "%s", CXL_NONE_REASON);
+
+	md = cxl_first_fwctl(&self->cxl);
+	st->fd = cxl_fwctl_open(md, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, st->fd);
+	ASSERT_OK(_cxl_check_default(st->fd, &st->cxl_val));
+	st->nth_fd = nth_open();
+	ASSERT_LE(0, st->nth_fd);
+	/* Last, so that a setup failure leaves the settings alone */
+	ASSERT_OK(knobs_setup(&st->knobs, NTH_MAX_KNOBS, true));
+}
+
+FIXTURE_TEARDOWN(cxl_fail_nth)
+{
+	struct nth_state *st = &self->st;
+	unsigned int left;
+
+	if (st->nth_fd >= 0) {
+		nth_disarm(st->nth_fd, &left);
+		close(st->nth_fd);
+	}
+	EXPECT_EQ(0, knobs_restore(&st->knobs));
+	if (st->path)
+		TH_LOG("failed while sweeping %s, at fail-nth %u", st->path,
+		       st->n);
+	if (st->fd < 0)
+		return;
+	/* The value of the probe, for the programs after this one */
+	EXPECT_OK(_cxl_write_u32(st->fd, FWCTL_RPC_DEBUG_WRITE,
+				 cxl_test_feat_uuid, CXL_TEST_FEAT_PROBE_VAL));
+	EXPECT_OK(close(st->fd));
+}
+
+static int cxl_call(struct nth_state *st)
+{
+	return _test_cmd_rpc(st->fd, st->cxl_scope, st->in, st->in_len,
+			     st->out, &st->out_len);
+}
+
+/* The reply header, from st->out */
+static struct fwctl_rpc_cxl_out_hdr cxl_out_hdr(const struct nth_state *st)
+{
+	struct fwctl_rpc_cxl_out_hdr hdr;
+
+	memcpy(&hdr, st->out, sizeof(hdr));
+	return hdr;
+}
+
+/* After every call: the device lists its feature and reads the value */
+static void cxl_check(struct __test_metadata *_metadata, struct nth_state *st)
+{
+	__u32 val = 0;
+
+	ASSERT_OK(_cxl_check_default(st->fd, &val));
+	ASSERT_EQ(st->cxl_val, val);
+}
+
+/* Lay out the request in st->in and fill st->out; @out_len to pass */
+static void cxl_prepare(struct __test_metadata *_metadata,
+			struct nth_state *st, __u32 opcode,
+			const void *payload, __u32 op_size, __u32 out_len)
+{
+	st->in_len = cxl_req_build(st->in, sizeof(st->in), opcode, op_size,
+				   payload, op_size);
+	ASSERT_NE(0, st->in_len);
+	memset(st->out, CXL_PATTERN, sizeof(st->out));
+	ASSERT_GE(sizeof(st->out), out_len);
+	st->out_len = out_len;
+}
+
+/* Get Supported Features, served from the kernel's copy of the list */
+
+static void cxl_sup_prepare(struct __test_metadata *_metadata,
+			    struct nth_state *st)
+{
+	struct cxl_mbox_get_sup_feats_in in = {
+		.count = htole32(CXL_ENTRY_LEN),
+	};
+
+	st->cxl_scope = FWCTL_RPC_CONFIGURATION;
+	cxl_prepare(_metadata, st, CXL_OP_GET_SUPPORTED_FEATURES, &in,
+		    sizeof(in), CXL_SUP_OUT_LEN(1));
+}
+
+static void cxl_sup_finish(struct __test_metadata *_metadata,
+			   struct nth_state *st, int ret, int err)
+{
+	struct fwctl_rpc_cxl_out_hdr hdr = cxl_out_hdr(st);
+	struct cxl_mbox_get_sup_feats_out_hdr sup;
+	struct cxl_feat_entry ent;
+
+	if (ret)
+		return;
+	/* No device behind it: a reply is a whole one */
+	ASSERT_EQ(CXL_SUP_OUT_LEN(1), st->out_len);
+	ASSERT_EQ(CXL_SUP_HDR_LEN + CXL_ENTRY_LEN, hdr.size);
+	ASSERT_EQ(CXL_RC_SUCCESS, hdr.retval);
+	memcpy(&sup, st->out + CXL_RSP_HDR_LEN, sizeof(sup));
+	ASSERT_EQ(1, le16toh(sup.num_entries));
+	ASSERT_EQ(1, le16toh(sup.supported_feats));
+	memcpy(&ent, st->out + CXL_RSP_HDR_LEN + CXL_SUP_HDR_LEN,
+	       sizeof(ent));
+	ASSERT_TRUE(cxl_is_test_feat(&ent));
+	ASSERT_TRUE(all_bytes(st->out + CXL_SUP_OUT_LEN(1), CXL_PATTERN,
+			      sizeof(st->out) - CXL_SUP_OUT_LEN(1)));
+}
+
+static const struct nth_path cxl_sup_path = {
+	.errnos = errnos_nomem,
+	.prepare = cxl_sup_prepare,
+	.call = cxl_call,
+	.finish = cxl_sup_finish,
+	.check = cxl_check,
+};
+
+TEST_F_TIMEOUT(cxl_fail_nth, get_supported, 120)
+{
+	sweep(_metadata, &self->st, "cxl_get_supported", &cxl_sup_path);
+}
+
+/* Get Feature of the test feature, through the mailbox */
+
+static void cxl_get_prepare(struct __test_metadata *_metadata,
+			    struct nth_state *st)
+{
+	struct cxl_mbox_get_feat_in in = { .count = htole16(4) };
+
+	memcpy(in.uuid, cxl_test_feat_uuid, sizeof(in.uuid));
+	st->cxl_scope = FWCTL_RPC_CONFIGURATION;
+	cxl_prepare(_metadata, st, CXL_OP_GET_FEATURE, &in, sizeof(in),
+		    CXL_GET_OUT_LEN(4));
+}
+
+static void cxl_get_finish(struct __test_metadata *_metadata,
+			   struct nth_state *st, int ret, int err)
+{
+	struct fwctl_rpc_cxl_out_hdr hdr = cxl_out_hdr(st);
+	__le32 val;
+
+	if (ret)
+		return;
+	if (hdr.retval != CXL_RC_SUCCESS) {
+		/* A mailbox command that failed, only with a fault */
+		ASSERT_TRUE(st->faulted)
+			TH_LOG("retval %u with no fault injected", hdr.retval);
+		ASSERT_EQ(CXL_GET_OUT_LEN(0), st->out_len);
+		ASSERT_EQ(0, hdr.size);
+	} else {
+		ASSERT_EQ(CXL_GET_OUT_LEN(4), st->out_len);
+		ASSERT_EQ(4, hdr.size);
+		memcpy(&val, st->out + CXL_RSP_HDR_LEN, sizeof(val));
+		ASSERT_EQ(st->cxl_val, le32toh(val));
+	}
+	ASSERT_TRUE(all_bytes(st->out + st->out_len, CXL_PATTERN,
+			      sizeof(st->out) - st->out_len));
+}
+
+static const struct nth_path cxl_get_path = {
+	.errnos = errnos_nomem,
+	.prepare = cxl_get_prepare,
+	.call = cxl_call,
+	.finish = cxl_get_finish,
+	.check = cxl_check,
+};
+
+TEST_F_TIMEOUT(cxl_fail_nth, get_feature, 120)
+{
+	sweep(_metadata, &self->st, "cxl_get_feature", &cxl_get_path);
+}
+
+/* Set Feature of the test feature at DEBUG_WRITE, a new value each time */
+
+static void cxl_set_prepare(struct __test_metadata *_metadata,
+			    struct nth_state *st)
+{
+	__u8 in[CXL_SET_FEAT_HDR_LEN + sizeof(__le32)] = {};
+	__le32 data;
+
+	st->cxl_new_val = 0x6e740000 | st->n;
+	data = htole32(st->cxl_new_val);
+	memcpy(in, cxl_test_feat_uuid, sizeof(cxl_test_feat_uuid));
+	memcpy(in + CXL_SET_FEAT_HDR_LEN, &data, sizeof(data));
+	st->cxl_scope = FWCTL_RPC_DEBUG_WRITE;
+	cxl_prepare(_metadata, st, CXL_OP_SET_FEATURE, in, sizeof(in),
+		    CXL_GET_OUT_LEN(4));
+}
+
+static void cxl_set_finish(struct __test_metadata *_metadata,
+			   struct nth_state *st, int ret, int err)
+{
+	struct fwctl_rpc_cxl_out_hdr hdr = cxl_out_hdr(st);
+	__u32 val = 0;
+
+	ASSERT_OK(_cxl_read_u32(st->fd, cxl_test_feat_uuid, &val));
+	if (ret) {
+		/* Not applied, or the failure came after the device took it */
+		if (val == st->cxl_new_val && val != st->cxl_val) {
+			st->cxl_applied++;
+			st->cxl_val = val;
+		}
+		ASSERT_EQ(st->cxl_val, val);
+		return;
+	}
+	ASSERT_EQ(CXL_SET_OUT_LEN, st->out_len);
+	ASSERT_EQ(0, hdr.size);
+	ASSERT_TRUE(all_bytes(st->out + CXL_SET_OUT_LEN, CXL_PATTERN,
+			      sizeof(st->out) - CXL_SET_OUT_LEN));
+	if (hdr.retval != CXL_RC_SUCCESS) {
+		/* Never sent, or refused: nothing changed */
+		ASSERT_TRUE(st->faulted)
+			TH_LOG("retval %u with no fault injected", hdr.retval);
+		ASSERT_EQ(st->cxl_val, val);
+		return;
+	}
+	ASSERT_EQ(st->cxl_new_val, val);
+	st->cxl_val = val;
+}
+
+static const struct nth_path cxl_set_path = {
+	.errnos = errnos_nomem,
+	.prepare = cxl_set_prepare,
+	.call = cxl_call,
+	.finish = cxl_set_finish,
+	.check = cxl_check,
+};
+
+TEST_F_TIMEOUT(cxl_fail_nth, set_feature, 120)
+{
+	struct nth_state *st = &self->st;
+
+	sweep(_metadata, st, "cxl_set_feature", &cxl_set_path);
+	ksft_print_msg("fail_nth: path=cxl_set_feature applied_before_errno=%u\n",
+		       st->cxl_applied);
 }
 
 TEST_HARNESS_MAIN

@@ -268,23 +268,33 @@ static inline bool thread_in_ioctl(pid_t tid)
 }
 
 /*
+ * Make sure debugfs is mounted on DEBUGFS_ROOT, mounting it if nobody did.
+ * On failure @why says what is missing.
+ */
+static inline bool debugfs_available(char *why, size_t len)
+{
+	struct statfs sfs;
+
+	if (!statfs(DEBUGFS_ROOT, &sfs) && sfs.f_type == DEBUGFS_MAGIC)
+		return true;
+	if (!mount("debugfs", DEBUGFS_ROOT, "debugfs", 0, NULL))
+		return true;
+	snprintf(why, len,
+		 "debugfs is not mounted on %s and mounting it failed: %s (needs CONFIG_DEBUG_FS and root)",
+		 DEBUGFS_ROOT, strerror(errno));
+	return false;
+}
+
+/*
  * Make sure the mock's debugfs directory can be reached, mounting debugfs if
  * nobody did. On failure @why says what is missing.
  */
 static inline bool mock_available(char *why, size_t len)
 {
-	struct statfs sfs;
-
 	if (access(MOCK_DEBUGFS, F_OK) == 0)
 		return true;
-	if (statfs(DEBUGFS_ROOT, &sfs) || sfs.f_type != DEBUGFS_MAGIC) {
-		if (mount("debugfs", DEBUGFS_ROOT, "debugfs", 0, NULL)) {
-			snprintf(why, len,
-				 "debugfs is not mounted on %s and mounting it failed: %s (needs CONFIG_DEBUG_FS and root)",
-				 DEBUGFS_ROOT, strerror(errno));
-			return false;
-		}
-	}
+	if (!debugfs_available(why, len))
+		return false;
 	if (access(MOCK_DEBUGFS, F_OK) == 0)
 		return true;
 	snprintf(why, len,
