@@ -18,11 +18,15 @@
  * up to device_data_len. Everything else must keep the pattern it was
  * filled with.
  *
+ * The cxl_fuzz tests do the same for the Features commands of a cxl_test
+ * memdev's fwctl device, against a model of include/uapi/fwctl/cxl.h. They
+ * skip without cxl_test, or fail with FWCTL_CXL_REQUIRED=1.
+ *
  * Runs are reproducible: the seed comes from --seed=N or FWCTL_FUZZ_SEED,
  * FWCTL_FUZZ_ITERATIONS and FWCTL_FUZZ_SECONDS bound the run, and all three
  * are printed.
  */
-#include "fwctl_utils.h"
+#include "fwctl_cxl.h"
 
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -1499,6 +1503,756 @@ TEST_F_TIMEOUT(fwctl_fuzz, nobody, 120)
 	self->chmodded = false;
 	ASSERT_OK(stat(self->inst.node, &st));
 	ASSERT_EQ(0600U, st.st_mode & 07777);
+}
+
+/*
+ * CXL: Features commands on the fwctl device of a cxl_test memdev, built
+ * at random and mutated around every boundary the contract of
+ * include/uapi/fwctl/cxl.h draws. A model of that contract, of the core's
+ * checks before it and of cxl_test's test feature gives each call's one
+ * errno, or its whole reply: the reported out_len, size, retval and the
+ * data. Set Feature writes random values into the test feature; the model
+ * follows it, and the teardown puts back the value of the probe.
+ */
+#define CXL_FUZZ_ITERATIONS_DEFAULT 10000
+#define CXL_FUZZ_SECONDS_DEFAULT 20
+#define CXL_FUZZ_IN_LEN 8192
+/* Room for a Get Feature of the largest count, and a red zone */
+#define CXL_FUZZ_OUT_LEN (CXL_GET_OUT_LEN(0xffff) + REDZONE)
+#define CXL_FUZZ_MAX_FEATS 16
+/* cxl_test's mailbox payload: more Set Feature data takes several parts */
+#define CXL_MBOX_PAYLOAD 4096
+/* How often the run reads the test feature back */
+#define CXL_FUZZ_SYNC_EVERY 256
+
+static const int cxl_fuzz_errnos[] = {
+	EINVAL, EPERM, EMSGSIZE, EOPNOTSUPP, ENOMEM, E2BIG,
+};
+
+static const char *const cxl_fuzz_errno_names[] = {
+	"EINVAL", "EPERM", "EMSGSIZE", "EOPNOTSUPP", "ENOMEM", "E2BIG",
+};
+
+struct cxl_fuzz_stats {
+	unsigned long iterations;
+	unsigned long failures;
+	unsigned long ok;
+	/* Calls that worked with a device error in retval */
+	unsigned long device_errors;
+	/* Set Features that changed the test feature */
+	unsigned long sets;
+	unsigned long errs[ARRAY_SIZE(cxl_fuzz_errnos)];
+	double elapsed;
+};
+
+/* One call, as built */
+struct cxl_call {
+	struct fwctl_rpc_cxl_hdr hdr;
+	__u32 scope;
+	__u32 in_len;
+	__u32 out_len;
+};
+
+/*
+ * What the call must do: fail with @err, or work with a reply of @rep_len
+ * bytes whose first @exp_len bytes are f->exp, and then leave the test
+ * feature at @val. A device error is any non-zero retval with no data and
+ * a reply of 16 bytes.
+ */
+struct cxl_outcome {
+	int err;
+	/* E2BIG is allowed too, besides the reply */
+	bool or_e2big;
+	__u32 rep_len;
+	size_t exp_len;
+	/* A device error may come instead of the reply */
+	bool may_dev_err;
+	/* Only a device error may come */
+	bool dev_err;
+	bool sets;
+	__u32 val;
+};
+
+struct cxl_fuzz {
+	struct rng rng;
+	int fd;
+	bool rawio;
+	/* The device's feature list, read before the run */
+	struct cxl_feat_entry ents[CXL_FUZZ_MAX_FEATS];
+	unsigned int nr_ents;
+	/* The test feature's value, as the model follows it */
+	__u32 val;
+	__u8 *in;
+	__u8 *out;
+	__u8 *exp;
+	struct cxl_call c;
+	struct cxl_fuzz_stats *st;
+};
+
+static void cxl_fuzz_report(struct cxl_fuzz *f, const struct cxl_outcome *o,
+			    int ret, int err, const char *fmt, ...)
+	__printf(5, 6);
+
+static void cxl_fuzz_report(struct cxl_fuzz *f, const struct cxl_outcome *o,
+			    int ret, int err, const char *fmt, ...)
+{
+	const struct cxl_call *c = &f->c;
+	char why[256];
+	va_list ap;
+
+	if (f->st->failures++ >= FUZZ_MAX_REPORTS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	ksft_print_msg("fuzz: FAIL cxl iteration %lu (seed=%#llx uid=%u): %s\n",
+		       f->st->iterations, (unsigned long long)fuzz_seed,
+		       getuid(), why);
+	ksft_print_msg("fuzz:   opcode=%#x flags=%#x op_size=%#x reserved1=%#x\n",
+		       c->hdr.opcode, c->hdr.flags, c->hdr.op_size,
+		       c->hdr.reserved1);
+	ksft_print_msg("fuzz:   scope=%u in_len=%u out_len=%u\n", c->scope,
+		       c->in_len, c->out_len);
+	ksft_print_msg("fuzz:   got %s, expected %s (reply %u bytes)\n",
+		       ret ? strerror(err) : "success",
+		       o->err ? strerror(o->err) : "success", o->rep_len);
+}
+
+/* The index of the listed feature with @uuid, or -1 */
+static int cxl_fuzz_feat(const struct cxl_fuzz *f, const __u8 *uuid)
+{
+	unsigned int i;
+
+	for (i = 0; i != f->nr_ents; i++)
+		if (!memcmp(f->ents[i].uuid, uuid, sizeof(f->ents[i].uuid)))
+			return i;
+	return -1;
+}
+
+static void cxl_fuzz_uuid(struct cxl_fuzz *f, __u8 *uuid)
+{
+	__u32 v = rnd_below(&f->rng, 100);
+
+	if (v < 70) {
+		memcpy(uuid, cxl_test_feat_uuid, 16);
+	} else if (v < 80) {
+		memcpy(uuid, f->ents[rnd_below(&f->rng, f->nr_ents)].uuid, 16);
+	} else if (v < 90) {
+		/* One byte off the test feature's */
+		memcpy(uuid, cxl_test_feat_uuid, 16);
+		uuid[rnd_below(&f->rng, 16)] ^= 1 + rnd_below(&f->rng, 255);
+	} else {
+		rnd_fill(&f->rng, uuid, 16);
+	}
+}
+
+/* Get Supported Features: @natural_out fits its whole reply */
+static void cxl_gen_sup(struct cxl_fuzz *f, __u8 *p, __u32 *natural_out)
+{
+	struct cxl_mbox_get_sup_feats_in in = {};
+	struct rng *r = &f->rng;
+	unsigned int nr = f->nr_ents;
+	static const __u32 counts[] = {
+		0, 1, 7, 8, 47, 48, 49, 55, 56, 95, 96, 4096, UINT32_MAX,
+	};
+	__u32 count, start, n;
+	__u32 v = rnd_below(r, 100);
+
+	if (v < 40)
+		count = CXL_ENTRY_LEN * rnd_below(r, nr + 2);
+	else if (v < 50)
+		count = CXL_ENTRY_LEN * rnd_below(r, nr + 2) +
+			rnd_below(r, CXL_ENTRY_LEN);
+	else if (v < 85)
+		count = counts[rnd_below(r, ARRAY_SIZE(counts))];
+	else if (v < 95)
+		count = rnd_below(r, 0x10000);
+	else
+		count = rnd(r);
+
+	v = rnd_below(r, 100);
+	if (v < 65)
+		start = 0;
+	else if (v < 85)
+		start = rnd_below(r, nr + 2);
+	else if (v < 92)
+		start = chance(r, 50) ? 0xffff : 0x8000;
+	else
+		start = rnd_below(r, 0x10000);
+
+	in.count = htole32(count);
+	in.start_idx = htole16(start);
+	if (chance(r, 5))
+		rnd_fill(r, in.reserved, sizeof(in.reserved));
+	memcpy(p, &in, sizeof(in));
+	n = start < nr ? count / CXL_ENTRY_LEN : 0;
+	if (start < nr && n > nr - start)
+		n = nr - start;
+	*natural_out = CXL_SUP_OUT_LEN(n);
+}
+
+static void cxl_gen_get(struct cxl_fuzz *f, __u8 *p, __u32 *natural_out)
+{
+	struct cxl_mbox_get_feat_in in = {};
+	struct rng *r = &f->rng;
+	__u32 v = rnd_below(r, 100);
+	__u16 count;
+
+	cxl_fuzz_uuid(f, in.uuid);
+	in.offset = htole16(v < 70 ? 0 : v < 90 ? rnd_below(r, 6) :
+				rnd_below(r, 0x10000));
+	v = rnd_below(r, 100);
+	if (v < 45)
+		count = CXL_TEST_FEAT_SIZE;
+	else if (v < 65)
+		count = rnd_below(r, 6);
+	else if (v < 75)
+		count = 0;
+	else if (v < 85)
+		count = rnd_below(r, 64);
+	else if (v < 92)
+		count = 0xffff;
+	else
+		count = rnd_below(r, 0x10000);
+	in.count = htole16(count);
+	in.selection = chance(r, 90) ? CXL_GET_FEAT_SEL_CURRENT_VALUE :
+				       rnd_below(r, 256);
+	memcpy(p, &in, sizeof(in));
+	*natural_out = CXL_GET_OUT_LEN(count);
+}
+
+/* Set Feature: returns the payload size, with its data */
+static __u32 cxl_gen_set(struct cxl_fuzz *f, __u8 *p, __u32 *natural_out)
+{
+	struct cxl_mbox_set_feat_hdr hdr = {};
+	struct rng *r = &f->rng;
+	__u32 v = rnd_below(r, 100);
+	__u32 data_len;
+
+	cxl_fuzz_uuid(f, hdr.uuid);
+	if (v < 70)
+		hdr.flags = htole32(CXL_SET_FEAT_FLAG_FULL_DATA_TRANSFER);
+	else if (v < 90)
+		hdr.flags = htole32(rnd_below(r, 16));
+	else
+		hdr.flags = htole32(rnd(r));
+	hdr.offset = htole16(chance(r, 85) ? 0 : chance(r, 50) ?
+			     rnd_below(r, 8) : rnd_below(r, 0x10000));
+	hdr.version = chance(r, 85) ? CXL_TEST_FEAT_VERSION : rnd(r);
+	if (chance(r, 5))
+		rnd_fill(r, hdr.rsvd, sizeof(hdr.rsvd));
+
+	v = rnd_below(r, 100);
+	if (v < 65)
+		data_len = CXL_TEST_FEAT_SIZE;
+	else if (v < 80)
+		data_len = rnd_below(r, 9);
+	else if (v < 90)
+		data_len = rnd_below(r, 128);
+	else if (v < 96)
+		/* Around the most one mailbox payload takes */
+		data_len = CXL_MBOX_PAYLOAD - CXL_SET_FEAT_HDR_LEN - 2 +
+			   rnd_below(r, 5);
+	else
+		data_len = rnd_below(r, CXL_FUZZ_IN_LEN -
+				     sizeof(struct fwctl_rpc_cxl) -
+				     CXL_SET_FEAT_HDR_LEN + 1);
+	memcpy(p, &hdr, sizeof(hdr));
+	rnd_fill(r, p + sizeof(hdr), data_len);
+	*natural_out = chance(r, 50) ? CXL_SET_OUT_LEN : CXL_GET_OUT_LEN(4);
+	return CXL_SET_FEAT_HDR_LEN + data_len;
+}
+
+/* Lengths: mostly what tools send, often just past or short of a limit */
+static __u32 cxl_pick_in_len(struct cxl_fuzz *f, __u32 op_size)
+{
+	struct rng *r = &f->rng;
+	__u64 tools = sizeof(struct fwctl_rpc_cxl) + (__u64)op_size;
+	__u64 exact = CXL_REQ_HDR_LEN + (__u64)op_size;
+	__u32 v = rnd_below(r, 100);
+
+	if (v < 4)
+		return chance(r, 50) ? UINT32_MAX :
+		       FWCTL_MAX_RPC_LEN + 1 + rnd_below(r, 4096);
+	if (exact > CXL_FUZZ_IN_LEN || v < 10)
+		return rnd_below(r, CXL_FUZZ_IN_LEN + 1);
+	if (v < 16)
+		return rnd_below(r, CXL_REQ_HDR_LEN + 1);
+	if (v < 26 && exact > CXL_REQ_HDR_LEN)
+		return exact - 1 - rnd_below(r, exact - CXL_REQ_HDR_LEN < 4 ?
+					      exact - CXL_REQ_HDR_LEN : 4);
+	if (v < 40)
+		return exact;
+	if (v < 46 || tools > CXL_FUZZ_IN_LEN)
+		return exact + rnd_below(r, CXL_FUZZ_IN_LEN - exact + 1);
+	return tools;
+}
+
+static __u32 cxl_pick_out_len(struct cxl_fuzz *f, __u32 natural)
+{
+	struct rng *r = &f->rng;
+	__u32 max = CXL_FUZZ_OUT_LEN - REDZONE;
+	__u32 v = rnd_below(r, 100);
+
+	if (natural > max)
+		natural = max;
+	if (v < 3)
+		return chance(r, 50) ? UINT32_MAX :
+		       FWCTL_MAX_RPC_LEN + 1 + rnd_below(r, 4096);
+	if (v < 15)
+		return natural > 8 ? natural - 1 - rnd_below(r, 8) : 0;
+	if (v < 25)
+		return rnd_below(r, 25);
+	if (v < 32)
+		return rnd_below(r, max + 1);
+	if (v < 40)
+		return natural + rnd_below(r, max - natural + 1);
+	return natural;
+}
+
+/*
+ * The model: the core's checks, then the driver's in the contract's
+ * order, then what cxl_test's test feature answers.
+ */
+static void cxl_fuzz_expect(struct cxl_fuzz *f, struct cxl_outcome *o)
+{
+	const struct cxl_call *c = &f->c;
+	const __u8 *p = f->in + CXL_REQ_HDR_LEN;
+	struct fwctl_rpc_cxl_out_hdr out = {};
+	int idx;
+
+	memset(o, 0, sizeof(*o));
+	o->val = f->val;
+	if (c->in_len > FWCTL_MAX_RPC_LEN || c->out_len > FWCTL_MAX_RPC_LEN) {
+		o->err = EMSGSIZE;
+		return;
+	}
+	if (c->scope > FWCTL_RPC_DEBUG_WRITE_FULL) {
+		o->err = EOPNOTSUPP;
+		return;
+	}
+	if (c->scope == FWCTL_RPC_DEBUG_WRITE_FULL && !f->rawio) {
+		o->err = EPERM;
+		return;
+	}
+	o->err = EINVAL;
+	if (c->in_len < CXL_REQ_HDR_LEN || c->hdr.flags || c->hdr.reserved1 ||
+	    c->in_len < CXL_REQ_HDR_LEN + (__u64)c->hdr.op_size)
+		return;
+
+	switch (c->hdr.opcode) {
+	case CXL_OP_GET_SUPPORTED_FEATURES: {
+		struct cxl_mbox_get_sup_feats_in in;
+		struct cxl_mbox_get_sup_feats_out_hdr sup = {};
+		__u32 n, start;
+
+		if (c->hdr.op_size != sizeof(in))
+			return;
+		memcpy(&in, p, sizeof(in));
+		start = le16toh(in.start_idx);
+		if (start >= f->nr_ents)
+			return;
+		n = le32toh(in.count) / CXL_ENTRY_LEN;
+		if (n > f->nr_ents - start)
+			n = f->nr_ents - start;
+		out.size = CXL_SUP_HDR_LEN + n * CXL_ENTRY_LEN;
+		sup.num_entries = htole16(n);
+		sup.supported_feats = htole16(f->nr_ents);
+		memcpy(f->exp + CXL_RSP_HDR_LEN, &sup, sizeof(sup));
+		memcpy(f->exp + CXL_RSP_HDR_LEN + CXL_SUP_HDR_LEN,
+		       &f->ents[start], n * CXL_ENTRY_LEN);
+		o->rep_len = CXL_SUP_OUT_LEN(n);
+		o->exp_len = CXL_RSP_HDR_LEN + out.size;
+		break;
+	}
+	case CXL_OP_GET_FEATURE: {
+		struct cxl_mbox_get_feat_in in;
+		__le32 val = htole32(f->val);
+		__u32 off, count;
+
+		if (c->hdr.op_size != sizeof(in))
+			return;
+		memcpy(&in, p, sizeof(in));
+		off = le16toh(in.offset);
+		count = le16toh(in.count);
+		/* The last byte read must have a 16-bit offset */
+		if (!count || c->out_len < CXL_RSP_HDR_LEN + count ||
+		    off + count > 0x10000)
+			return;
+		idx = cxl_fuzz_feat(f, in.uuid);
+		if (idx < 0) {
+			out.retval = CXL_RC_UNSUPPORTED;
+		} else if (off + count > le16toh(f->ents[idx].get_feat_size)) {
+			out.retval = CXL_RC_INPUT;
+		} else if (in.selection != CXL_GET_FEAT_SEL_CURRENT_VALUE) {
+			/* cxl_test's answer to another selection is open */
+			out.size = count;
+			o->may_dev_err = true;
+			o->exp_len = CXL_RSP_HDR_LEN;
+		} else {
+			out.size = count;
+			memcpy(f->exp + CXL_RSP_HDR_LEN, (__u8 *)&val + off,
+			       count);
+			o->exp_len = CXL_RSP_HDR_LEN + count;
+		}
+		o->rep_len = CXL_GET_OUT_LEN(out.size);
+		if (!o->exp_len)
+			o->exp_len = CXL_RSP_HDR_LEN;
+		break;
+	}
+	case CXL_OP_SET_FEATURE: {
+		struct cxl_mbox_set_feat_hdr hdr;
+		__u32 data_len;
+		__le32 val;
+
+		if (c->hdr.op_size <= sizeof(hdr) ||
+		    c->out_len < CXL_RSP_HDR_LEN)
+			return;
+		memcpy(&hdr, p, sizeof(hdr));
+		data_len = c->hdr.op_size - sizeof(hdr);
+		if (le16toh(hdr.offset) + data_len > 0x10000)
+			return;
+		idx = cxl_fuzz_feat(f, hdr.uuid);
+		/* Only the test feature can be set: reset-time effect */
+		if (idx || c->scope < FWCTL_RPC_DEBUG_WRITE)
+			return;
+		if (data_len > CXL_MBOX_PAYLOAD - sizeof(hdr)) {
+			/* In parts, which cxl_test refuses */
+			o->dev_err = true;
+			o->or_e2big = true;
+		} else if (hdr.offset || data_len != CXL_TEST_FEAT_SIZE) {
+			out.retval = CXL_RC_INPUT;
+		} else {
+			memcpy(&val, p + sizeof(hdr), sizeof(val));
+			o->sets = true;
+			o->val = le32toh(val);
+			/* Whether cxl_test checks the version is open */
+			o->may_dev_err = hdr.version !=
+					 f->ents[0].set_feat_ver;
+		}
+		o->rep_len = CXL_SET_OUT_LEN;
+		o->exp_len = CXL_RSP_HDR_LEN;
+		break;
+	}
+	default:
+		return;
+	}
+	o->err = 0;
+	memcpy(f->exp, &out, sizeof(out));
+}
+
+/* Build, make and check one call */
+static void cxl_fuzz_one(struct cxl_fuzz *f)
+{
+	struct cxl_call *c = &f->c;
+	struct rng *r = &f->rng;
+	struct fwctl_rpc_cxl_out_hdr got;
+	__u8 *p = f->in + CXL_REQ_HDR_LEN;
+	__u32 natural_out, op_size, rep, v;
+	struct cxl_outcome o;
+	size_t fill, copy, cmp;
+	int ret, err;
+
+	memset(c, 0, sizeof(*c));
+	v = rnd_below(r, 100);
+	if (v < 30)
+		c->hdr.opcode = CXL_OP_GET_SUPPORTED_FEATURES;
+	else if (v < 60)
+		c->hdr.opcode = CXL_OP_GET_FEATURE;
+	else if (v < 85)
+		c->hdr.opcode = CXL_OP_SET_FEATURE;
+	else if (v < 90)
+		c->hdr.opcode = CXL_OP_GET_SUPPORTED_FEATURES +
+				rnd_below(r, 3) +
+				((1 + rnd_below(r, 0xffff)) << 16);
+	else if (v < 96)
+		c->hdr.opcode = 0x04f8 + rnd_below(r, 16);
+	else
+		c->hdr.opcode = rnd(r);
+
+	/* The payload of the command the low 16 bits name */
+	memset(f->in, 0, CXL_FUZZ_IN_LEN);
+	switch (c->hdr.opcode & 0xffff) {
+	case CXL_OP_GET_SUPPORTED_FEATURES:
+		op_size = CXL_GET_SUP_OP_SIZE;
+		cxl_gen_sup(f, p, &natural_out);
+		break;
+	case CXL_OP_GET_FEATURE:
+		op_size = CXL_GET_FEAT_OP_SIZE;
+		cxl_gen_get(f, p, &natural_out);
+		break;
+	case CXL_OP_SET_FEATURE:
+		op_size = cxl_gen_set(f, p, &natural_out);
+		break;
+	default:
+		op_size = rnd_below(r, 64);
+		rnd_fill(r, p, op_size);
+		natural_out = rnd_below(r, 128);
+		break;
+	}
+
+	v = rnd_below(r, 100);
+	if (v < 4)
+		op_size = rnd_below(r, 64);
+	else if (v < 8)
+		op_size = op_size + 1 - 2 * chance(r, 50);
+	else if (v < 11)
+		op_size = chance(r, 50) ? UINT32_MAX - rnd_below(r, 32) :
+					  rnd(r);
+	c->hdr.op_size = op_size;
+	if (chance(r, 4))
+		c->hdr.flags = 1 + rnd_below(r, UINT32_MAX);
+	if (chance(r, 4))
+		c->hdr.reserved1 = 1 + rnd_below(r, UINT32_MAX);
+	memcpy(f->in, &c->hdr, sizeof(c->hdr));
+
+	c->in_len = cxl_pick_in_len(f, op_size);
+	/* Bytes past the payload that in_len covers are not read */
+	if (chance(r, 20) && CXL_REQ_HDR_LEN + (__u64)op_size < CXL_FUZZ_IN_LEN)
+		rnd_fill(r, p + op_size,
+			 CXL_FUZZ_IN_LEN - CXL_REQ_HDR_LEN - op_size);
+	c->out_len = cxl_pick_out_len(f, natural_out);
+	v = rnd_below(r, 100);
+	if (v < 94)
+		c->scope = rnd_below(r, FWCTL_RPC_DEBUG_WRITE_FULL + 1);
+	else
+		c->scope = chance(r, 50) ? UINT32_MAX :
+			   FWCTL_RPC_DEBUG_WRITE_FULL + 1 + rnd_below(r, 8);
+
+	cxl_fuzz_expect(f, &o);
+	fill = c->out_len > FWCTL_MAX_RPC_LEN ? 4 * REDZONE :
+					       c->out_len + REDZONE;
+	memset(f->out, PATTERN, fill);
+	rep = c->out_len;
+	ret = _test_cmd_rpc(f->fd, c->scope, f->in, c->in_len, f->out, &rep);
+	err = ret ? errno : 0;
+	if (ret) {
+		if (ret != -1 ||
+		    !(err == o.err || (o.or_e2big && err == E2BIG))) {
+			cxl_fuzz_report(f, &o, ret, err, "unexpected errno");
+			return;
+		}
+		for (v = 0; v != ARRAY_SIZE(cxl_fuzz_errnos); v++)
+			if (cxl_fuzz_errnos[v] == err)
+				f->st->errs[v]++;
+		if (!all_bytes(f->out, PATTERN, fill))
+			cxl_fuzz_report(f, &o, ret, err,
+					"out buffer written although the call failed");
+		return;
+	}
+
+	f->st->ok++;
+	if (o.err) {
+		cxl_fuzz_report(f, &o, ret, err, "unexpected success");
+		return;
+	}
+	/* The core copies up to out_len, and not a byte more */
+	copy = c->out_len < rep ? c->out_len : rep;
+	if (!all_bytes(f->out + copy, PATTERN, fill - copy))
+		cxl_fuzz_report(f, &o, ret, err,
+				"bytes written past the %zu copied", copy);
+	memset(&got, 0, sizeof(got));
+	if (copy >= sizeof(got))
+		memcpy(&got, f->out, sizeof(got));
+	if (got.retval && (o.may_dev_err || o.dev_err)) {
+		f->st->device_errors++;
+		if (got.size || rep != CXL_GET_OUT_LEN(0))
+			cxl_fuzz_report(f, &o, ret, err,
+					"device error %u with size %u, out_len %u",
+					got.retval, got.size, rep);
+		return;
+	}
+	if (o.dev_err) {
+		cxl_fuzz_report(f, &o, ret, err,
+				"retval %u where only a device error can come",
+				got.retval);
+		return;
+	}
+	if (got.retval)
+		f->st->device_errors++;
+	if (rep != o.rep_len) {
+		cxl_fuzz_report(f, &o, ret, err, "reported out_len %u, not %u",
+				rep, o.rep_len);
+		return;
+	}
+	/* The expected bytes, but for the reserved ones of a list */
+	cmp = copy < o.exp_len ? copy : o.exp_len;
+	if (c->hdr.opcode == CXL_OP_GET_SUPPORTED_FEATURES &&
+	    cmp > CXL_RSP_HDR_LEN + 4)
+		memcpy(f->exp + CXL_RSP_HDR_LEN + 4,
+		       f->out + CXL_RSP_HDR_LEN + 4,
+		       cmp < CXL_RSP_HDR_LEN + CXL_SUP_HDR_LEN ?
+		       cmp - CXL_RSP_HDR_LEN - 4 : 4);
+	if (memcmp(f->out, f->exp, cmp)) {
+		cxl_fuzz_report(f, &o, ret, err,
+				"reply differs from the model: size %u retval %u",
+				got.size, got.retval);
+		return;
+	}
+	if (o.sets) {
+		f->val = o.val;
+		f->st->sets++;
+	}
+}
+
+/* Read the test feature back: the model must know its value */
+static void cxl_fuzz_sync(struct cxl_fuzz *f)
+{
+	struct cxl_outcome o = {};
+	__u32 val = 0;
+
+	memset(&f->c, 0, sizeof(f->c));
+	if (_cxl_read_u32(f->fd, cxl_test_feat_uuid, &val)) {
+		cxl_fuzz_report(f, &o, -1, errno, "reading the test feature");
+		return;
+	}
+	if (val != f->val) {
+		cxl_fuzz_report(f, &o, 0, 0,
+				"the test feature holds %#x, the model %#x",
+				val, f->val);
+		f->val = val;
+	}
+}
+
+static int cxl_fuzz_init(struct cxl_fuzz *f, int fd, __u64 seed)
+{
+	memset(f, 0, sizeof(*f));
+	f->fd = fd;
+	f->rng.state = seed ^ 0x63786c66757a7aULL;
+	f->in = malloc(CXL_FUZZ_IN_LEN);
+	f->out = malloc(CXL_FUZZ_OUT_LEN + 4 * REDZONE);
+	f->exp = malloc(CXL_FUZZ_OUT_LEN);
+	if (!f->in || !f->out || !f->exp)
+		return fail_errno(ENOMEM);
+	f->st = mmap(NULL, sizeof(*f->st), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (f->st == MAP_FAILED)
+		return -1;
+	memset(f->st, 0, sizeof(*f->st));
+	if (_cxl_list(fd, f->ents, ARRAY_SIZE(f->ents), &f->nr_ents))
+		return -1;
+	/* The model knows a default memdev: the test feature alone */
+	if (f->nr_ents != 1 || !cxl_is_test_feat(&f->ents[0]))
+		return fail_errno(EPROTO);
+	return _cxl_read_u32(fd, cxl_test_feat_uuid, &f->val);
+}
+
+static void cxl_fuzz_run(struct __test_metadata *_metadata,
+			 struct cxl_fuzz *f, unsigned long iterations,
+			 double seconds)
+{
+	struct cxl_feat_entry ents[CXL_FUZZ_MAX_FEATS];
+	double start = now_sec();
+	unsigned int nr = 0, i;
+	char line[256];
+	size_t n;
+
+	f->rawio = cap_effective(CAP_SYS_RAWIO);
+	while (f->st->iterations < iterations &&
+	       now_sec() - start < seconds) {
+		cxl_fuzz_one(f);
+		if (!(++f->st->iterations % CXL_FUZZ_SYNC_EVERY))
+			cxl_fuzz_sync(f);
+	}
+	f->st->elapsed = now_sec() - start;
+
+	/* The device still answers as before the run */
+	cxl_fuzz_sync(f);
+	EXPECT_OK(_cxl_list(f->fd, ents, ARRAY_SIZE(ents), &nr));
+	EXPECT_EQ(f->nr_ents, nr);
+	EXPECT_EQ(0, memcmp(ents, f->ents, nr * sizeof(ents[0])));
+
+	ksft_print_msg("fuzz: cxl seed=%#llx iterations=%lu elapsed=%.1fs uid=%u\n",
+		       (unsigned long long)fuzz_seed, f->st->iterations,
+		       f->st->elapsed, getuid());
+	n = snprintf(line, sizeof(line),
+		     "failures=%lu ok=%lu device_errors=%lu sets=%lu",
+		     f->st->failures, f->st->ok, f->st->device_errors,
+		     f->st->sets);
+	for (i = 0; i != ARRAY_SIZE(cxl_fuzz_errnos) && n < sizeof(line); i++)
+		n += snprintf(line + n, sizeof(line) - n, " %s=%lu",
+			      cxl_fuzz_errno_names[i], f->st->errs[i]);
+	ksft_print_msg("fuzz: cxl outcomes %s\n", line);
+	if (f->st->failures)
+		ksft_print_msg("fuzz: replay with FWCTL_FUZZ_SEED=%#llx\n",
+			       (unsigned long long)fuzz_seed);
+	EXPECT_EQ(0UL, f->st->failures);
+}
+
+FIXTURE(cxl_fuzz)
+{
+	struct cxl_memdevs cxl;
+	int fd;
+	struct cxl_fuzz f;
+	unsigned long iterations;
+	double seconds;
+};
+
+FIXTURE_SETUP(cxl_fuzz)
+{
+	struct cxl_memdev *md;
+
+	self->fd = -1;
+	if (geteuid())
+		SKIP(return, "the fwctl selftests must run as root");
+	if (!cxl_available(_metadata, &self->cxl))
+		SKIP(return, "%s", CXL_NONE_REASON);
+	md = cxl_first_fwctl(&self->cxl);
+	self->fd = cxl_fwctl_open(md, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+	ASSERT_OK(cxl_fuzz_init(&self->f, self->fd, fuzz_seed));
+	self->iterations = env_ulong("FWCTL_FUZZ_ITERATIONS",
+				     CXL_FUZZ_ITERATIONS_DEFAULT);
+	self->seconds = env_ulong("FWCTL_FUZZ_SECONDS",
+				  CXL_FUZZ_SECONDS_DEFAULT);
+}
+
+FIXTURE_TEARDOWN(cxl_fuzz)
+{
+	__u32 val = 0;
+
+	if (self->fd < 0)
+		return;
+	/* The value of the probe, for the programs after this one */
+	EXPECT_OK(_cxl_write_u32(self->fd, FWCTL_RPC_DEBUG_WRITE,
+				 cxl_test_feat_uuid, CXL_TEST_FEAT_PROBE_VAL));
+	EXPECT_OK(_cxl_check_default(self->fd, &val));
+	EXPECT_EQ(CXL_TEST_FEAT_PROBE_VAL, val);
+	EXPECT_OK(close(self->fd));
+}
+
+TEST_F_TIMEOUT(cxl_fuzz, root, 120)
+{
+	ASSERT_TRUE(cap_effective(CAP_SYS_RAWIO));
+	cxl_fuzz_run(_metadata, &self->f,
+		     self->iterations * (100 - FUZZ_NOBODY_SHARE) / 100,
+		     self->seconds * (100 - FUZZ_NOBODY_SHARE) / 100.0);
+}
+
+/* The same as nobody without capabilities, on the FD root opened */
+TEST_F_TIMEOUT(cxl_fuzz, nobody, 90)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		self->f.rng.state = ~self->f.rng.state;
+		EXPECT_OK(become_user(NOBODY, NOBODY));
+		EXPECT_FALSE(cap_effective(CAP_SYS_RAWIO));
+		if (getuid() == NOBODY)
+			cxl_fuzz_run(_metadata, &self->f,
+				     self->iterations * FUZZ_NOBODY_SHARE / 100,
+				     self->seconds * FUZZ_NOBODY_SHARE / 100.0);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	EXPECT_LT(0UL, self->f.st->iterations);
 }
 
 /* --seed=N, --seed N, or FWCTL_FUZZ_SEED; the rest is the harness's */
