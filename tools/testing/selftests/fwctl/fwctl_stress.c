@@ -8,8 +8,13 @@
  *   # stress: threads=N seconds=S calls=C enodev=E ...
  * and checks that the mock's object and context counts are back where they
  * started once everything is closed.
+ *
+ * The cxl_stress test does the same to the fwctl device of a cxl_test
+ * memdev, with the Features commands, while the memdev's platform device
+ * is unbound and bound again. It skips without cxl_test, or fails with
+ * FWCTL_CXL_REQUIRED=1.
  */
-#include "fwctl_utils.h"
+#include "fwctl_cxl.h"
 
 #include <poll.h>
 #include <pthread.h>
@@ -67,11 +72,15 @@ FIXTURE_TEARDOWN(fwctl_stress)
  * Open, INFO, RPC, close on one instance from several threads while the
  * main thread removes and re-creates it.
  */
+struct churn_worker;
+
 struct churn {
 	pthread_mutex_t lock;
 	/* The node of the current incarnation of the instance */
 	char node[sizeof(FWCTL_DEV_DIR) + 32];
 	int stop;
+	/* What a thread does with an FD it opened */
+	void (*session)(struct churn_worker *w, int fd, unsigned int rounds);
 };
 
 struct churn_worker {
@@ -182,7 +191,7 @@ static void *churn_fn(void *arg)
 		}
 		w->ok++;
 		/* Thread 0 keeps its FDs for longer */
-		churn_session(w, fd, w->idx ? 1 + w->idx % 3 : 20);
+		c->session(w, fd, w->idx ? 1 + w->idx % 3 : 20);
 		w->calls++;
 		ret = close(fd);
 		if (ret)
@@ -197,7 +206,10 @@ TEST_F_TIMEOUT(fwctl_stress, churn, 120)
 {
 	struct churn_worker workers[CHURN_THREADS] = {};
 	unsigned long calls = 0, ok = 0, enodev = 0, gone = 0, bad = 0;
-	struct churn c = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct churn c = {
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.session = churn_session,
+	};
 	unsigned int id = self->inst.id;
 	unsigned int cycles = 0, i;
 	double start, end;
@@ -652,6 +664,212 @@ TEST_F_TIMEOUT(stalled_copy, unplug, 120)
 	test_err_info(ENODEV, self->base.fd, NULL, &len);
 	ASSERT_ERRNO(ENODEV, _test_cmd_query(self->base.fd,
 					     FWCTL_RPC_CONFIGURATION, &query));
+}
+
+/*
+ * CXL: several threads open the fwctl device of a cxl_test memdev and
+ * send it Features commands, reads and Set Features at DEBUG_WRITE, while
+ * the main thread unbinds the memdev's platform device and binds it again.
+ * Every call works or fails with ENODEV, and only ENODEV once its FD saw
+ * it; nothing hangs, and the device works after the loop.
+ */
+#define CXL_CHURN_THREADS 4
+#define CXL_CHURN_SECONDS 15
+/* A rebind takes about a second under TCG */
+#define CXL_CHURN_MIN_CYCLES 3
+/* What thread @t writes into the test feature */
+#define CXL_CHURN_VAL(t, n) (0x5e7a0000 | (t) << 8 | ((n) & 0xff))
+
+/* The test feature holds the probe's value or one a thread wrote */
+static bool cxl_churn_val_ok(__u32 val)
+{
+	return val == CXL_TEST_FEAT_PROBE_VAL ||
+	       (val & 0xffff0000) == CXL_CHURN_VAL(0, 0);
+}
+
+static void cxl_churn_session(struct churn_worker *w, int fd,
+			      unsigned int rounds)
+{
+	struct cxl_feat_entry ent;
+	struct cxl_reply r = {};
+	bool orphan = false;
+	unsigned int i;
+	__u32 type = 0, len;
+	__le32 data;
+	int ret;
+
+	for (i = 0; i != rounds; i++) {
+		len = 0;
+		ret = _test_cmd_info(fd, &type, NULL, &len);
+		if (churn_call(w, "INFO", ret, errno, &orphan) &&
+		    type != FWCTL_DEVICE_TYPE_CXL)
+			churn_bad(w, "INFO type", 0, 0);
+
+		r.len = CXL_SUP_OUT_LEN(1);
+		ret = _cxl_get_supported(fd, FWCTL_RPC_CONFIGURATION,
+					 CXL_ENTRY_LEN, 0, &r);
+		if (churn_call(w, "Get Supported Features", ret, errno,
+			       &orphan)) {
+			ent = cxl_reply_entry(&r, 0);
+			if (r.out_len != CXL_SUP_OUT_LEN(1) ||
+			    r.retval != CXL_RC_SUCCESS ||
+			    !cxl_is_test_feat(&ent))
+				churn_bad(w, "Get Supported Features reply", 0,
+					  0);
+		}
+
+		r.len = CXL_GET_OUT_LEN(4);
+		ret = _cxl_get_feature(fd, FWCTL_RPC_DEBUG_READ_ONLY,
+				       cxl_test_feat_uuid, 0, 4, &r);
+		if (churn_call(w, "Get Feature", ret, errno, &orphan) &&
+		    (r.out_len != CXL_GET_OUT_LEN(4) || r.size != 4 ||
+		     r.retval != CXL_RC_SUCCESS ||
+		     !cxl_churn_val_ok(cxl_reply_le32(&r, 0))))
+			churn_bad(w, "Get Feature reply", 0, 0);
+
+		data = htole32(CXL_CHURN_VAL(w->idx, w->calls));
+		r.len = CXL_GET_OUT_LEN(4);
+		ret = _cxl_set_feature(fd, FWCTL_RPC_DEBUG_WRITE,
+				       cxl_test_feat_uuid, 0, &data,
+				       sizeof(data), &r);
+		if (churn_call(w, "Set Feature", ret, errno, &orphan) &&
+		    (r.out_len != CXL_SET_OUT_LEN || r.size ||
+		     r.retval != CXL_RC_SUCCESS))
+			churn_bad(w, "Set Feature reply", 0, 0);
+	}
+}
+
+FIXTURE(cxl_stress)
+{
+	struct cxl_memdevs cxl;
+	/* The memdev the test rebinds, as it is now */
+	struct cxl_memdev md;
+	char pdev[32];
+};
+
+FIXTURE_SETUP(cxl_stress)
+{
+	struct cxl_memdev *md;
+
+	if (geteuid())
+		SKIP(return, "the fwctl selftests must run as root");
+	if (!cxl_available(_metadata, &self->cxl))
+		SKIP(return, "%s", CXL_NONE_REASON);
+	md = cxl_rebind_target(&self->cxl);
+	if (!md) {
+		ASSERT_FALSE(cxl_required())
+			TH_LOG("FWCTL_CXL_REQUIRED=1, but no cxl_mem.K memdev has a fwctl device");
+		SKIP(return, "no cxl_mem.K memdev has a fwctl device");
+	}
+	self->md = *md;
+	memcpy(self->pdev, md->pdev, sizeof(self->pdev));
+}
+
+/* Bound again, with the value of the probe, whatever the test did */
+FIXTURE_TEARDOWN(cxl_stress)
+{
+	__u32 val = 0;
+	int fd;
+
+	if (!cxl_pdev_bound(self->pdev))
+		EXPECT_OK(cxl_pdev_bind(self->pdev));
+	EXPECT_OK(cxl_pdev_wait(self->pdev, &self->md, true,
+				CXL_REBIND_TIMEOUT_S));
+	fd = cxl_fwctl_open(&self->md, O_RDWR | O_CLOEXEC);
+	EXPECT_LE(0, fd);
+	if (fd < 0)
+		return;
+	EXPECT_OK(_cxl_write_u32(fd, FWCTL_RPC_DEBUG_WRITE,
+				 cxl_test_feat_uuid, CXL_TEST_FEAT_PROBE_VAL));
+	EXPECT_OK(_cxl_check_default(fd, &val));
+	EXPECT_EQ(CXL_TEST_FEAT_PROBE_VAL, val);
+	close(fd);
+}
+
+TEST_F_TIMEOUT(cxl_stress, unbind_rebind, 180)
+{
+	struct churn_worker workers[CXL_CHURN_THREADS] = {};
+	unsigned long calls = 0, ok = 0, enodev = 0, gone = 0, bad = 0;
+	struct churn c = {
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.session = cxl_churn_session,
+	};
+	double start, end, took, longest = 0;
+	unsigned int cycles = 0, i;
+	__u32 val = 0;
+	int fd;
+
+	memcpy(c.node, self->md.node, sizeof(c.node));
+	for (i = 0; i != CXL_CHURN_THREADS; i++) {
+		workers[i].churn = &c;
+		workers[i].idx = i;
+		ASSERT_EQ(0, pthread_create(&workers[i].thread, NULL, churn_fn,
+					    &workers[i]));
+	}
+
+	start = now_sec();
+	end = start + CXL_CHURN_SECONDS;
+	while (now_sec() < end) {
+		/* Let the threads work on a live device for a moment */
+		usleep(20000 + cycles % 4 * 10000);
+		took = now_sec();
+		if (cxl_pdev_unbind(self->pdev)) {
+			TH_LOG("unbind %s failed: %s", self->pdev,
+			       strerror(errno));
+			break;
+		}
+		usleep(cycles % 3 * 2000);
+		if (cxl_pdev_bind(self->pdev) ||
+		    cxl_pdev_wait(self->pdev, &self->md, true,
+				  CXL_REBIND_TIMEOUT_S)) {
+			TH_LOG("%s did not come back: %s", self->pdev,
+			       strerror(errno));
+			break;
+		}
+		took = now_sec() - took;
+		if (took > longest)
+			longest = took;
+		pthread_mutex_lock(&c.lock);
+		memcpy(c.node, self->md.node, sizeof(c.node));
+		pthread_mutex_unlock(&c.lock);
+		cycles++;
+	}
+	__atomic_store_n(&c.stop, 1, __ATOMIC_RELEASE);
+	for (i = 0; i != CXL_CHURN_THREADS; i++)
+		ASSERT_EQ(0, pthread_join(workers[i].thread, NULL));
+
+	for (i = 0; i != CXL_CHURN_THREADS; i++) {
+		if (workers[i].bad)
+			TH_LOG("%lu bad results, first: %s", workers[i].bad,
+			       workers[i].first_bad);
+		calls += workers[i].calls;
+		ok += workers[i].ok;
+		enodev += workers[i].enodev;
+		gone += workers[i].open_gone;
+		bad += workers[i].bad;
+	}
+	ksft_print_msg("stress: cxl %s threads=%u seconds=%.1f calls=%lu enodev=%lu\n",
+		       self->pdev, CXL_CHURN_THREADS, now_sec() - start, calls,
+		       enodev);
+	ksft_print_msg("stress: cxl open_gone=%lu ok=%lu cycles=%u longest_rebind=%.2fs\n",
+		       gone, ok, cycles, longest);
+	EXPECT_EQ(0UL, bad);
+	/* The race was run, not just the device left alone */
+	EXPECT_LE(CXL_CHURN_MIN_CYCLES, cycles);
+	EXPECT_LT(0UL, ok);
+	EXPECT_LT(0UL, enodev + gone);
+
+	/* The device works after the loop */
+	ASSERT_TRUE(cxl_pdev_bound(self->pdev));
+	fd = cxl_fwctl_open(&self->md, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_OK(_cxl_check_default(fd, &val));
+	EXPECT_TRUE(cxl_churn_val_ok(val)) TH_LOG("value %#x", val);
+	EXPECT_OK(_cxl_write_u32(fd, FWCTL_RPC_DEBUG_WRITE,
+				 cxl_test_feat_uuid, CXL_TEST_FEAT_PROBE_VAL));
+	EXPECT_OK(_cxl_read_u32(fd, cxl_test_feat_uuid, &val));
+	EXPECT_EQ(CXL_TEST_FEAT_PROBE_VAL, val);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN
