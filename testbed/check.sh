@@ -138,9 +138,10 @@ boot_guest() {
 }
 
 # --- debug guest ------------------------------------------------------------------
-# Allowed taint: 18 (N) the KUnit module ran; 19 (J) fwctl debug-write RPCs.
+# Allowed taint: 12 (O) the cxl_test modules, built out of tree; 18 (N) the
+# KUnit modules ran; 19 (J) fwctl debug-write RPCs.
 if ((debug_built)); then
-	boot_guest debug 18,19
+	boot_guest debug 12,18,19
 fi
 
 # --- stock Debian kernel ----------------------------------------------------------

@@ -52,6 +52,51 @@ unload() {
 	return $rc
 }
 
+# The debug guest has a modprobe tree with the CXL core and cxl_test.
+have_cxl_test() {
+	[ -n "$(find /lib/modules -name cxl_mock_mem.ko 2>/dev/null)" ]
+}
+
+# probe NAME: modprobe, marked as a load for the result parser.
+probe() {
+	modprobe "$1"
+	rc=$?
+	mark "insmod $1 rc=$rc"
+	return $rc
+}
+
+# The mock memdevs appear asynchronously, each with its fwctl device once
+# its Features are read: wait until the count stops changing.
+cxl_settle() {
+	last=-1 same=0 n=0
+	while [ $n -lt 120 ] && [ $same -lt 4 ]; do
+		sleep 0.5
+		now=$(find /sys/bus/cxl/devices/mem*/fwctl -maxdepth 1 -name 'fwctl[0-9]*' 2>/dev/null | wc -l)
+		if [ "$now" = "$last" ] && [ "$now" -gt 0 ]; then
+			same=$((same + 1))
+		else
+			same=0
+		fi
+		last=$now n=$((n + 1))
+	done
+	mark "cxl memdevs=$(find /sys/bus/cxl/devices -name 'mem*' 2>/dev/null | wc -l) fwctl=$last"
+}
+
+# Unload cxl_test and everything it pulled in, the CXL core included, so
+# that fwctl can go: modules nothing uses, until none is left.
+cxl_unload() {
+	unload cxl_mock_mem
+	modprobe -r cxl_test
+	mark "rmmod cxl_test rc=$?"
+	for _ in 1 2 3 4 5; do
+		awk '$3 == 0 && $1 ~ /^(cxl_|libnvdimm|nd_)/ { print $1 }' /proc/modules |
+			while read -r m; do rmmod "$m"; done
+	done
+	left=$(awk '$1 ~ /^cxl_/ { print $1 }' /proc/modules | tr '\n' ' ')
+	[ -z "$left" ]
+	mark "rmmod cxl_core rc=$? ${left:+left: $left}"
+}
+
 finish() {
 	mark "tainted begin"
 	cat /proc/sys/kernel/tainted
@@ -92,6 +137,10 @@ done
 if [ -f /lib/testbed/fwctl_kunit.ko ]; then
 	mark "kunit begin"
 	load fwctl_kunit
+	# The CXL Features policy suite, with the CXL core it tests
+	if have_cxl_test; then
+		probe cxl_features_kunit
+	fi
 	# Let the console drain before the end marker.
 	sleep 1
 	mark "kunit end"
@@ -102,10 +151,22 @@ if [ -f /lib/testbed/fwctl_kunit.ko ]; then
 		mark "kunit-debugfs end"
 	done
 	unload fwctl_kunit
+	if have_cxl_test; then
+		unload cxl_features_kunit
+	fi
 fi
 
 if [ "$KIND" != builtin ]; then
 	load fwctl_mock
+fi
+
+# CXL memdevs of the kernel's mock, each with a fwctl device: the CXL
+# tests must find them, not skip.
+if have_cxl_test; then
+	probe cxl_test && probe cxl_mock_mem
+	cxl_settle
+	FWCTL_CXL_REQUIRED=1
+	export FWCTL_CXL_REQUIRED
 fi
 
 for t in $SELFTESTS; do
@@ -114,6 +175,9 @@ for t in $SELFTESTS; do
 	mark "selftest end $t rc=$?"
 done
 
+if have_cxl_test; then
+	cxl_unload
+fi
 if [ "$KIND" != builtin ]; then
 	unload fwctl_mock
 	unload fwctl

@@ -18,9 +18,10 @@ SELFTEST_TIMEOUT=${FWCTL_SELFTEST_TIMEOUT:-300}
 # Paths of the overlay: the repo's files that are copied into the kernel
 # tree. Directories are mirrored with --delete, so a file removed from the
 # repo disappears from the tree as well.
-OVERLAY_DIRS=(drivers/fwctl include/uapi/fwctl Documentation/userspace-api/fwctl
-	tools/testing/selftests/fwctl)
-OVERLAY_FILES=(include/linux/fwctl.h)
+OVERLAY_DIRS=(drivers/fwctl include/uapi/fwctl include/uapi/cxl
+	Documentation/userspace-api/fwctl tools/testing/selftests/fwctl)
+OVERLAY_FILES=(include/linux/fwctl.h include/cxl/features.h drivers/cxl/core/features.c
+	drivers/cxl/core/features_kunit.c)
 # Products of an in-repo `make KDIR=...`: never copied, and kept on the
 # receiving side (rsync --delete leaves excluded files alone).
 KBUILD_EXCLUDES=(--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c'
@@ -275,7 +276,38 @@ build_debug() {
 	local t0=$SECONDS
 	run_logged "$LOGDIR/build-debug.log" kmake -j"$JOBS" bzImage modules || return 1
 	run_logged "$LOGDIR/headers-debug.log" kmake headers_install || return 1
+	build_cxl_test || return 1
 	log "debug kernel built in $((SECONDS - t0)) s"
+}
+
+# The kernel's CXL mock, tools/testing/cxl, for the CXL Features tests. Its
+# Kbuild compiles drivers/cxl sources itself, so its objects land in the
+# source tree, not in $O_DEBUG; its modules go to updates/ when installed
+# and win over the in-tree CXL modules.
+CXL_TEST=$SRC/tools/testing/cxl
+build_cxl_test() {
+	grep -q '^CONFIG_CXL_BUS=m' "$O_DEBUG/.config" || return 0
+	log "building cxl_test (log: $LOGDIR/build-cxl-test.log)"
+	run_logged "$LOGDIR/build-cxl-test.log" kmake -j"$JOBS" M="$CXL_TEST" modules
+}
+
+# stage_debug_modules ROOT: the debug kernel's modules and cxl_test's,
+# stripped, in ROOT/lib/modules/<release> with modules.dep, for modprobe in
+# the guest.
+stage_debug_modules() {
+	local root=$1 rel
+	rel=$(cat "$O_DEBUG/include/config/kernel.release")
+	rm -rf "$root"
+	mkdir -p "$root"
+	run_logged "$LOGDIR/modules-install-debug.log" \
+		kmake INSTALL_MOD_PATH="$root" INSTALL_MOD_STRIP=1 DEPMOD=true modules_install ||
+		return 1
+	if [[ -f $CXL_TEST/test/cxl_mock_mem.ko ]]; then
+		run_logged "$LOGDIR/modules-install-cxl-test.log" \
+			kmake M="$CXL_TEST" INSTALL_MOD_PATH="$root" INSTALL_MOD_STRIP=1 \
+			DEPMOD=true modules_install || return 1
+	fi
+	depmod -b "$root" "$rel"
 }
 
 # --- stock kernel -------------------------------------------------------------
@@ -440,13 +472,21 @@ prepare_guest() {
 	rm -f "$dir/expect-selftests" "$dir/expect-kunit"
 	mkdir -p "$dir/modules"
 	find "$kodir" -name '*.ko' -exec cp {} "$dir/modules/" \;
+	if [[ $kind == debug ]]; then
+		stage_debug_modules "$dir/modroot" || return 1
+	fi
 	build_selftests "$dir/selftests" "$hdrs" "$kind" || rc=3
 	build_cli "$dir/fwctl" "$hdrs" "$kind" || rc=3
 	make_initramfs "$(guest_initrd "$kind" "$mode")" "$dir/modules" "$dir/selftests" \
 		"$dir/fwctl" "$kind" "$mode"
 	xargs -r -n1 basename <"$dir/selftests/.progs" >"$dir/expect-selftests"
 	if [[ -f $dir/modules/fwctl_kunit.ko ]]; then
-		kunit_suites "$REPO/drivers/fwctl" >"$dir/expect-kunit"
+		{
+			kunit_suites "$REPO/drivers/fwctl"
+			if [[ -n $(find "$dir/modroot" -name cxl_features_kunit.ko 2>/dev/null) ]]; then
+				kunit_suites "$REPO/drivers/cxl"
+			fi
+		} >"$dir/expect-kunit"
 		[[ -s $dir/expect-kunit ]] ||
 			log "no KUnit suite name found in drivers/fwctl; any suite will do"
 	fi
@@ -524,6 +564,10 @@ make_initramfs() {
 	fi
 	if [[ $mode == run ]]; then
 		cp "$TESTBED_DIR/demo.sh" "$root/demo.sh"
+	fi
+	# The debug guest's modprobe tree: the CXL core and cxl_test.
+	if [[ -d $FWCTL_CACHE/guest-$kind/modroot/lib/modules ]]; then
+		cp -r "$FWCTL_CACHE/guest-$kind/modroot/lib/modules" "$root/lib/"
 	fi
 
 	cp "$TESTBED_DIR/guest-init.sh" "$root/init"

@@ -3,8 +3,8 @@
 #   - scripts/checkpatch.pl --strict --no-tree -f: 0 errors/warnings/checks
 #     (false positives can be ignored per file in testbed/checkpatch.ignore)
 #   - scripts/kernel-doc -none -Wall: no output
-#   - sparse (C=2) + W=1 build of drivers/fwctl against the debug kernel
-#     tree: no warning line
+#   - sparse (C=2) + W=1 build of drivers/fwctl and of the CXL core's
+#     Features files against the debug kernel tree: no warning line
 # plus checkpatch on patches/*.patch, and shellcheck, a python syntax check
 # and parse.py's self-test on sample logs (testbed/samples/expected) for the
 # test bed itself. Prints every problem; exits 1 if there was any.
@@ -38,7 +38,8 @@ mapfile -t FILES < <(
 	{
 		find drivers/fwctl -name '*.[ch]'
 		find include/linux/fwctl.h include/uapi/fwctl tools/testing/selftests/fwctl \
-			tools/fwctl tools/fwctl/test -maxdepth 1 -name '*.[ch]'
+			tools/fwctl tools/fwctl/test include/cxl include/uapi/cxl drivers/cxl/core \
+			-maxdepth 1 -name '*.[ch]'
 	} 2>/dev/null | sort
 )
 log "lint: ${#FILES[@]} files: ${FILES[*]}"
@@ -84,6 +85,29 @@ if [[ -d $SRC/drivers/fwctl ]]; then
 		[[ -z $warn ]] || problem "sparse/W=1 build of drivers/fwctl" "$warn"
 	else
 		problem "sparse/W=1 build of drivers/fwctl failed" "$out"
+	fi
+fi
+
+# The same for the CXL core's Features files, compiled on their own (they
+# are part of cxl_core, which the debug tree builds): no link, no modpost.
+lintcxl=$FWCTL_CACHE/lint-src/cxl
+rm -rf "$lintcxl"
+mkdir -p "$lintcxl"
+cxlobjs=()
+for f in "$SRC"/drivers/cxl/core/features*.c; do
+	[[ -f $f ]] || continue
+	cp "$f" "$lintcxl/"
+	cxlobjs+=("$(basename "$f" .c).o")
+done
+if ((${#cxlobjs[@]})); then
+	# shellcheck disable=SC2016 # $(srctree) is for make
+	printf '%s\n' 'ccflags-y := -I$(srctree)/drivers/cxl -I$(srctree)/drivers/cxl/core' \
+		"obj-m := ${cxlobjs[*]}" >"$lintcxl/Kbuild"
+	if out=$(make -C "$O_DEBUG" M="$lintcxl" C=2 W=1 "${cxlobjs[@]}" 2>&1); then
+		warn=$(grep -E ': (warning|error):|^WARNING:|^ERROR:' <<<"$out" || true)
+		[[ -z $warn ]] || problem "sparse/W=1 build of drivers/cxl/core/features*.c" "$warn"
+	else
+		problem "sparse/W=1 build of drivers/cxl/core/features*.c failed" "$out"
 	fi
 fi
 

@@ -52,7 +52,8 @@ BAD = re.compile(
     r"|INFO: task .* blocked|Call Trace:|kmemleak: .* new suspected memory leaks"
     r"|Kernel panic")
 TAINT_LETTERS = "PFSRMBUDAWCIOELKXTNJ"
-FWCTL_MODULES = ("fwctl", "fwctl_mock", "fwctl_kunit")
+FWCTL_MODULES = ("fwctl", "fwctl_mock", "fwctl_kunit", "cxl_core", "cxl_mock",
+                 "cxl_mock_mem", "cxl_test", "cxl_features_kunit")
 
 
 class Results:
