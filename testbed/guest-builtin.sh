@@ -5,7 +5,7 @@
 # program: it prints kselftest TAP for testbed/parse.py and exits 1 if a
 # check failed, 0 otherwise.
 #
-# A kernel that builds in a fwctl driver (the CXL core will be) needs the
+# A kernel that builds in a fwctl driver (the CXL core here) needs the
 # fwctl class before that driver's initcall; drivers/cxl/ is linked before
 # drivers/fwctl/, so fwctl must not rely on the link order. The kernel logs
 # every initcall (initcall_debug on its command line): fwctl_init has to run
@@ -44,6 +44,20 @@ init_order() {
 		return 1
 	fi
 	[ "$core" -lt "$rootfs" ]
+}
+
+# The CXL core is built in with Features (builtin.config): its PCI driver,
+# whose probe registers a memdev's fwctl device, starts after fwctl_init.
+cxl_order() {
+	core=$(log_line 'calling +fwctl_init\+0x')
+	cxl=$(log_line 'calling +cxl_pci_driver_init\+0x')
+	grep -E 'initcall cxl_pci_driver_init\+0x' /tmp/dmesg | sed 's/^/# /'
+	if [ "$core" = 0 ] || [ "$cxl" = 0 ]; then
+		note "fwctl_init or cxl_pci_driver_init not found in the kernel log"
+		return 1
+	fi
+	[ "$core" -lt "$cxl" ] &&
+		grep -qE 'initcall cxl_pci_driver_init\+0x[0-9a-f]+/0x[0-9a-f]+ returned 0 ' /tmp/dmesg
 }
 
 init_ret() {
@@ -87,17 +101,20 @@ mock_builtin() {
 }
 
 echo "TAP version 13"
-echo "1..6"
+echo "1..7"
 if grep -qw initcall_debug /proc/cmdline; then
 	dmesg >/tmp/dmesg
 	init_order
 	result "fwctl core initialised before the device initcalls" $?
 	init_ret
 	result "fwctl core initcall returned 0" $?
+	cxl_order
+	result "built-in CXL PCI driver initialised after the fwctl core" $?
 else
 	why="initcall_debug is not on the kernel command line"
 	skip "fwctl core initialised before the device initcalls" "$why"
 	skip "fwctl core initcall returned 0" "$why"
+	skip "built-in CXL PCI driver initialised after the fwctl core" "$why"
 fi
 class_dev
 result "fwctl0 registered at boot below the mock's fwctl_mock.0" $?
