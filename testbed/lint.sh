@@ -3,6 +3,9 @@
 #   - scripts/checkpatch.pl --strict --no-tree -f: 0 errors/warnings/checks
 #     (false positives can be ignored per file in testbed/checkpatch.ignore)
 #   - scripts/kernel-doc -none -Wall: no output
+#   - sphinx-build -W of Documentation/userspace-api/fwctl alone, with the
+#     kernel's kerneldoc extension: no warning, no kernel-doc message;
+#     and the uAPI index must list fwctl/index
 #   - sparse (C=2) + W=1 build of drivers/fwctl and of the CXL core's
 #     Features files against the debug kernel tree: no warning line
 # plus checkpatch on patches/*.patch, and shellcheck, a python syntax check
@@ -59,6 +62,45 @@ for f in "${FILES[@]}"; do
 	out=$("$SRC/scripts/kernel-doc" -none -Wall "$f" 2>&1 || true)
 	[[ -z $out ]] || problem "kernel-doc $f" "$out"
 done
+
+# The fwctl documentation, built alone from the synced tree with sphinx -W
+# and the kernel's own extensions, so that every kernel-doc directive
+# renders its source and every reference and toctree entry resolves. The
+# minimal configuration and the output live in the cache; it takes about
+# two seconds.
+docs=$FWCTL_CACHE/lint-docs
+rm -rf "$docs"
+mkdir -p "$docs"
+if ! command -v sphinx-build >/dev/null; then
+	problem "docs build" "sphinx-build not found: install python3-sphinx (testbed/deps.sh)"
+else
+	cat >"$docs/conf.py" <<-PY
+		# Written by testbed/lint.sh: Documentation/userspace-api/fwctl alone.
+		import ast, sys
+		sys.path.insert(0, '$SRC/Documentation/sphinx')
+		project = 'fwctl'
+		master_doc = 'index'
+		extensions = ['kerneldoc', 'rstFlatTable', 'kernel_include',
+		              'automarkup', 'sphinx.ext.autosectionlabel']
+		kerneldoc_bin = '$SRC/scripts/kernel-doc'
+		kerneldoc_srctree = '$SRC'
+		autosectionlabel_prefix_document = True
+		autosectionlabel_maxdepth = 2
+		# The C attributes that the kernel's conf.py has Sphinx ignore.
+		for node in ast.walk(ast.parse(open('$SRC/Documentation/conf.py').read())):
+		    if (isinstance(node, ast.Assign) and
+		            getattr(node.targets[0], 'id', '') == 'c_id_attributes'):
+		        c_id_attributes = ast.literal_eval(node.value)
+	PY
+	# kernel-doc's own warnings do not fail sphinx: any output is a problem.
+	if ! out=$(sphinx-build -q -W --keep-going -b html -c "$docs" -d "$docs/doctrees" \
+		"$SRC/Documentation/userspace-api/fwctl" "$docs/html" 2>&1) || [[ -n $out ]]; then
+		problem "sphinx-build -W of Documentation/userspace-api/fwctl" "$out"
+	fi
+fi
+# The one link that the build above cannot see: from the uAPI index.
+grep -qxF '   fwctl/index' "$SRC/Documentation/userspace-api/index.rst" ||
+	problem "docs index" "Documentation/userspace-api/index.rst does not list fwctl/index"
 
 shopt -s nullglob
 patches=(patches/*.patch)
