@@ -12,6 +12,12 @@
 #define _UAPI_CXL_FEATURES_H_
 
 #include <linux/types.h>
+#include <linux/stddef.h>
+
+/* linux/stddef.h of kernels before 6.11, as some distributions ship it */
+#ifndef __counted_by_le
+#define __counted_by_le(m)
+#endif
 
 #ifdef __KERNEL__
 #include <linux/uuid.h>
