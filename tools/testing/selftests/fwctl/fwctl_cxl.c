@@ -163,36 +163,6 @@ static bool expect_fwctl(struct __test_metadata *_metadata,
 	return true;
 }
 
-/* How many fwctl class devices have a CXL memdev as their parent */
-static unsigned int class_devs_on_memdevs(void)
-{
-	char path[PATH_MAX], real[PATH_MAX], real_md[PATH_MAX];
-	unsigned int n = 0;
-	struct dirent *de;
-	const char *base;
-	DIR *dir;
-
-	dir = opendir(FWCTL_CLASS_DIR);
-	if (!dir)
-		return 0;
-	while ((de = readdir(dir))) {
-		if (strncmp(de->d_name, "fwctl", 5))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/device", FWCTL_CLASS_DIR,
-			 de->d_name);
-		if (!realpath(path, real))
-			continue;
-		base = strrchr(real, '/') + 1;
-		if (!cxl_is_memdev_name(base))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", CXL_DEVICES_DIR, base);
-		if (realpath(path, real_md) && !strcmp(real, real_md))
-			n++;
-	}
-	closedir(dir);
-	return n;
-}
-
 /*
  * Every memdev has at most one fwctl device, every mock memdev with a
  * feature for user space has one, whose parent is the memdev, and it is a
@@ -245,7 +215,7 @@ TEST_F(cxl, discovery)
 		ASSERT_TRUE(all_bytes(data, 0, sizeof(data)));
 		ASSERT_OK(close(fd));
 	}
-	ASSERT_EQ(found, class_devs_on_memdevs());
+	ASSERT_EQ(found, cxl_fwctl_on_memdevs());
 	ksft_print_msg("cxl: memdevs=%u with_fwctl=%u\n", self->cxl.nr,
 		       found);
 }

@@ -334,6 +334,50 @@ static inline int cxl_fwctl_open(const struct cxl_memdev *md, int flags)
 	return fd;
 }
 
+/*
+ * How many fwctl class devices have a CXL memdev, a device named memN, as
+ * their parent. The parent is read from the class link, .../memN/fwctl/
+ * fwctlM, not from the device it points to: a fwctl device left behind by
+ * a memdev that is gone still counts.
+ */
+static inline unsigned int cxl_fwctl_on_memdevs(void)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	unsigned int nr = 0;
+	struct dirent *de;
+	char *p;
+	ssize_t n;
+	DIR *dir;
+
+	dir = opendir(FWCTL_CLASS_DIR);
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, "fwctl", 5))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", FWCTL_CLASS_DIR,
+			 de->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = 0;
+		/* Cut "/fwctl/fwctlM", then take the last component */
+		p = strrchr(link, '/');
+		if (!p)
+			continue;
+		*p = 0;
+		p = strrchr(link, '/');
+		if (!p)
+			continue;
+		*p = 0;
+		p = strrchr(link, '/');
+		if (cxl_is_memdev_name(p ? p + 1 : link))
+			nr++;
+	}
+	closedir(dir);
+	return nr;
+}
+
 /* Platform devices of cxl_test and the cxl_mock_mem driver */
 
 /* Whether platform device @pdev has a driver bound */
