@@ -294,6 +294,16 @@ static inline struct cxl_memdev *cxl_rebind_target(struct cxl_memdevs *c)
 	return best;
 }
 
+/* Whether the memdev has a driver bound: the CXL bus's cxl_mem probed it */
+static inline bool cxl_memdev_has_driver(const struct cxl_memdev *md)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s/driver", CXL_DEVICES_DIR,
+		 md->name);
+	return path_exists(path);
+}
+
 /* The memdev's serial number, sysfs memN/serial */
 static inline int cxl_memdev_serial(const struct cxl_memdev *md, __u64 *serial)
 {
