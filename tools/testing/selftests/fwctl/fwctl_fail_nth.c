@@ -23,6 +23,13 @@
  * and changed nothing, and the device must answer right after. They skip
  * without cxl_test, or fail with FWCTL_CXL_REQUIRED=1.
  *
+ * The CXL probe sweep binds a memdev's platform device to cxl_mock_mem
+ * with each fault point of the driver's probe failing in turn: the probe
+ * that reads the Features and registers the fwctl device. A bind that
+ * fails must leave nothing; one that works must leave a memdev with either
+ * no fwctl device, as a Features or fwctl setup failure is only logged, or
+ * one that works. See cxl_probe_nth for the points it leaves out.
+ *
  * Each path prints one line, for the documentation to quote:
  *   # fail_nth: path=NAME points=N failed=F errnos=E1,E2
  * points is how many fault points the path has, failed how many of them made
@@ -38,6 +45,8 @@
 
 /* Far more than any path has; reaching it fails the test */
 #define NTH_MAX_ITERATIONS 10000
+/* The same for the CXL probe, which takes a bind and an unbind per point */
+#define NTH_MAX_PROBE_POINTS 2000
 
 /* Distinct errno values one path may report */
 #define NTH_MAX_ERRNOS 16
@@ -123,6 +132,18 @@ struct nth_state {
 	__u32 cxl_new_val;
 	/* Set Features that failed with an errno but had been applied */
 	unsigned int cxl_applied;
+
+	/* The CXL probe sweep: the platform device it binds, and its memdev */
+	char cxl_pdev[32];
+	struct cxl_memdev cxl_md;
+	/* The names the clean bind gave the memdev and its fwctl device */
+	char cxl_memdev_name[32];
+	char cxl_fwctl_name[32];
+	/* fwctl devices below the other memdevs */
+	unsigned int cxl_others;
+	/* Binds that worked, and those of them without a fwctl device */
+	unsigned int cxl_bound;
+	unsigned int cxl_no_fwctl;
 };
 
 /* Generic helpers */
@@ -311,6 +332,8 @@ struct nth_path {
 	 * check_clean() with the mock's counts
 	 */
 	void (*check)(struct __test_metadata *_metadata, struct nth_state *st);
+	/* Most points the path may have; if 0, NTH_MAX_ITERATIONS */
+	unsigned int max;
 };
 
 /* Nothing leaked, and the test's instance still works */
@@ -344,7 +367,7 @@ static void sweep(struct __test_metadata *_metadata, struct nth_state *st,
 
 	st->path = name;
 	for (n = 0;; n++) {
-		ASSERT_GT(NTH_MAX_ITERATIONS, n);
+		ASSERT_GT(path->max ?: NTH_MAX_ITERATIONS, n);
 		st->n = n;
 		if (!path->check) {
 			ASSERT_OK(mock_counter("objects", &st->iter_objects));
@@ -1282,6 +1305,392 @@ TEST_F_TIMEOUT(cxl_fail_nth, set_feature, 120)
 	sweep(_metadata, st, "cxl_set_feature", &cxl_set_path);
 	ksft_print_msg("fail_nth: path=cxl_set_feature applied_before_errno=%u\n",
 		       st->cxl_applied);
+}
+
+/*
+ * The probe of a cxl_test memdev: a write of "cxl_mem.K" to cxl_mock_mem's
+ * bind file runs the driver's probe in the writing thread, so the test's
+ * fail-nth reaches its fault points. The probe reads the Features
+ * (devm_cxl_setup_features()) before it adds the memdev, and registers the
+ * fwctl device (devm_cxl_setup_fwctl()) after; a failure of either is only
+ * logged, and the bind still works.
+ *
+ * Only the fault points reached from cxl_mock_mem_probe() count, through
+ * the fault attributes' stack filter (CONFIG_FAULT_INJECTION_STACKTRACE_
+ * FILTER), and of those not the ones inside vmalloc(): the mock vmallocs
+ * its label and firmware areas first thing, and vmalloc() reports each
+ * failure, an injected one too, with a stack dump (warn_alloc()), which
+ * the test bed takes for a kernel problem. How many points vmalloc() has
+ * changes from one call to the next, so they cannot be skipped by number.
+ *
+ * The CXL bus's driver autoprobe is off during the sweep: the new memdev
+ * is not probed by cxl_mem, whose port enumeration would otherwise run in
+ * the same thread. That is the CXL core's topology code, not the Features
+ * or fwctl path, and its error paths are left to its own tests.
+ */
+
+#define CXL_AUTOPROBE "/sys/bus/cxl/drivers_autoprobe"
+#define CXL_PROBE_FN "cxl_mock_mem_probe"
+#define VMALLOC_FN "__vmalloc_node_range_noprof"
+
+/* A function's text, from its address to the next symbol's */
+struct ksym_range {
+	const char *name;
+	unsigned long start;
+	unsigned long end;
+};
+
+/*
+ * Find the text of each of the @nr functions of @syms in /proc/kallsyms.
+ * ENOENT if one is not there, EPERM if the addresses are hidden
+ * (kptr_restrict).
+ */
+static int ksym_ranges(struct ksym_range *syms, unsigned int nr)
+{
+	char line[1024], name[512];
+	unsigned int i, found = 0;
+	unsigned long addr;
+	bool hidden = false;
+	char type;
+	FILE *f;
+
+	for (i = 0; i != nr; i++) {
+		syms[i].start = 0;
+		syms[i].end = ULONG_MAX;
+	}
+	f = fopen("/proc/kallsyms", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx %c %511s", &addr, &type, name) != 3 ||
+		    (type != 't' && type != 'T'))
+			continue;
+		for (i = 0; i != nr; i++) {
+			if (syms[i].start || strcmp(name, syms[i].name))
+				continue;
+			if (!addr)
+				hidden = true;
+			syms[i].start = addr;
+			found += !!addr;
+		}
+	}
+	if (hidden || found != nr) {
+		fclose(f);
+		return fail_errno(hidden ? EPERM : ENOENT);
+	}
+	/* The end: the lowest address above the start, of any symbol */
+	rewind(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx %c %511s", &addr, &type, name) != 3)
+			continue;
+		for (i = 0; i != nr; i++)
+			if (addr > syms[i].start && addr < syms[i].end)
+				syms[i].end = addr;
+	}
+	fclose(f);
+	return 0;
+}
+
+/*
+ * Make the slab and page allocation fault points count for fail-nth only
+ * when reached from @require's function, and never through @reject's.
+ */
+static int stack_filter_setup(struct fault_knobs *k,
+			      const struct ksym_range *require,
+			      const struct ksym_range *reject)
+{
+	static const char *const dirs[] = { "failslab", "fail_page_alloc" };
+	char req_start[24], req_end[24], rej_start[24], rej_end[24];
+	char path[128];
+	unsigned int i;
+
+	snprintf(req_start, sizeof(req_start), "%lu", require->start);
+	snprintf(req_end, sizeof(req_end), "%lu", require->end);
+	snprintf(rej_start, sizeof(rej_start), "%lu", reject->start);
+	snprintf(rej_end, sizeof(rej_end), "%lu", reject->end);
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		snprintf(path, sizeof(path), "%s/%s/require-start",
+			 DEBUGFS_ROOT, dirs[i]);
+		if (!path_exists(path))
+			continue;
+		/* The deepest walk there is, so that the probe is on it */
+		if (knob_set(k, dirs[i], "stacktrace-depth", "32") ||
+		    knob_set(k, dirs[i], "require-start", req_start) ||
+		    knob_set(k, dirs[i], "require-end", req_end) ||
+		    knob_set(k, dirs[i], "reject-start", rej_start) ||
+		    knob_set(k, dirs[i], "reject-end", rej_end))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * What a failed probe returns: ENOMEM, or EINVAL from device_add() for the
+ * firmware upload device, whose name firmware_upload_register() sets
+ * without checking that it could be allocated. The mock's mailbox
+ * allocates nothing, so no command of the probe fails.
+ */
+static const int errnos_cxl_bind[] = { ENOMEM, EINVAL, 0 };
+
+FIXTURE(cxl_probe_nth)
+{
+	struct nth_state st;
+	struct cxl_memdevs cxl;
+	/* The memdev the sweep binds, and whether cxl_mem had probed it */
+	struct cxl_memdev md;
+	bool md_driver;
+	struct ksym_range probe;
+	struct ksym_range vmalloc;
+	/* The CXL bus's driver autoprobe as the test found it */
+	char autoprobe[16];
+	bool autoprobe_off;
+	/* The platform device is not bound as the test found it */
+	bool dirty;
+};
+
+FIXTURE_SETUP(cxl_probe_nth)
+{
+	struct nth_state *st = &self->st;
+	struct ksym_range syms[2] = {
+		{ .name = CXL_PROBE_FN },
+		{ .name = VMALLOC_FN },
+	};
+	struct cxl_memdev *md;
+	char path[64];
+	char why[256];
+
+	st->nth_fd = -1;
+	st->fd = -1;
+	st->call_fd = -1;
+	st->dbg_fd = -1;
+	if (geteuid())
+		SKIP(return, "the fwctl selftests must run as root");
+	nth_path(path, sizeof(path));
+	if (!path_exists(path))
+		SKIP(return,
+		     "%s does not exist: the kernel has no fault injection (CONFIG_FAULT_INJECTION)",
+		     path);
+	if (!debugfs_available(why, sizeof(why)))
+		SKIP(return, "%s", why);
+	if (!path_exists(DEBUGFS_ROOT "/failslab"))
+		SKIP(return,
+		     "%s/failslab does not exist: the kernel lacks CONFIG_FAILSLAB or CONFIG_FAULT_INJECTION_DEBUG_FS",
+		     DEBUGFS_ROOT);
+	if (!cxl_available(_metadata, &self->cxl))
+		SKIP(return, "%s", CXL_NONE_REASON);
+	md = cxl_rebind_target(&self->cxl);
+	if (!md) {
+		ASSERT_FALSE(cxl_required())
+			TH_LOG("FWCTL_CXL_REQUIRED=1, but no cxl_mem.K memdev has a fwctl device");
+		SKIP(return, "no cxl_mem.K memdev has a fwctl device");
+	}
+	if (!path_exists(DEBUGFS_ROOT "/failslab/require-start"))
+		SKIP(return,
+		     "no stack filter for fault injection (CONFIG_FAULT_INJECTION_STACKTRACE_FILTER): the probe's vmalloc() would report each injected failure with a stack dump");
+	if (ksym_ranges(syms, ARRAY_SIZE(syms)))
+		SKIP(return, "%s or %s not found in /proc/kallsyms: %s",
+		     CXL_PROBE_FN, VMALLOC_FN, strerror(errno));
+	self->probe = syms[0];
+	self->vmalloc = syms[1];
+
+	self->md = *md;
+	self->md_driver = cxl_memdev_has_driver(md);
+	memcpy(st->cxl_pdev, md->pdev, sizeof(st->cxl_pdev));
+	/* The target has one of them */
+	st->cxl_others = cxl_fwctl_on_memdevs() - 1;
+	ASSERT_OK(read_file(CXL_AUTOPROBE, self->autoprobe,
+			    sizeof(self->autoprobe)));
+	self->autoprobe[strcspn(self->autoprobe, "\n")] = 0;
+	/* Left over by a run that was killed: it has no effect until a probe */
+	ASSERT_OK(cxl_mock_params_reset());
+	st->nth_fd = nth_open();
+	ASSERT_LE(0, st->nth_fd);
+}
+
+FIXTURE_TEARDOWN(cxl_probe_nth)
+{
+	struct nth_state *st = &self->st;
+	unsigned int left;
+	__u32 val = 0;
+	int fd;
+
+	if (st->nth_fd >= 0) {
+		nth_disarm(st->nth_fd, &left);
+		close(st->nth_fd);
+	}
+	EXPECT_EQ(0, knobs_restore(&st->knobs));
+	if (st->path)
+		TH_LOG("failed while sweeping %s, at fail-nth %u", st->path,
+		       st->n);
+	if (st->call_fd >= 0)
+		close(st->call_fd);
+	if (st->dbg_fd >= 0)
+		close(st->dbg_fd);
+	if (self->autoprobe_off)
+		EXPECT_OK(write_str(CXL_AUTOPROBE, self->autoprobe,
+				    O_CLOEXEC));
+	if (self->dirty) {
+		/* Logs what failed: the programs after this one will fail too */
+		EXPECT_OK(cxl_pdev_rebind(st->cxl_pdev, &self->md, true));
+		fd = cxl_fwctl_open(&self->md, O_RDWR | O_CLOEXEC);
+		EXPECT_LE(0, fd);
+		if (fd >= 0) {
+			EXPECT_OK(_cxl_check_default(fd, &val));
+			EXPECT_EQ(CXL_TEST_FEAT_PROBE_VAL, val);
+			close(fd);
+		}
+	}
+	drop_stale_nodes();
+}
+
+static void cxl_bind_prepare(struct __test_metadata *_metadata,
+			     struct nth_state *st)
+{
+	memset(&st->cxl_md, 0, sizeof(st->cxl_md));
+	ASSERT_FALSE(cxl_pdev_bound(st->cxl_pdev));
+	st->dbg_fd = open(CXL_MOCK_DRIVER_DIR "/bind", O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, st->dbg_fd);
+	st->dbg_len = snprintf(st->dbg_buf, sizeof(st->dbg_buf), "%s",
+			       st->cxl_pdev);
+}
+
+/* The memdev's fwctl device, which must work as a default memdev's */
+static void cxl_bind_check_fwctl(struct __test_metadata *_metadata,
+				 struct nth_state *st)
+{
+	struct cxl_memdev *md = &st->cxl_md;
+	__u32 type = 0, len = 0, val = 0;
+
+	if (!path_exists(md->node)) {
+		/* Its name was not allocated: devtmpfs put it in /dev */
+		snprintf(md->node, sizeof(md->node), "/dev/%s", md->fwctl);
+		ASSERT_TRUE(st->faulted && path_exists(md->node))
+			TH_LOG("%s has no device node", md->fwctl);
+		st->misplaced_nodes++;
+	}
+	st->call_fd = cxl_fwctl_open(md, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, st->call_fd)
+		TH_LOG("%s: %s", md->node, strerror(errno));
+	test_cmd_info(st->call_fd, &type, NULL, &len);
+	ASSERT_EQ(FWCTL_DEVICE_TYPE_CXL, type);
+	ASSERT_OK(_cxl_check_default(st->call_fd, &val));
+	ASSERT_EQ(CXL_TEST_FEAT_PROBE_VAL, val);
+	ASSERT_OK(close(st->call_fd));
+	st->call_fd = -1;
+}
+
+static void cxl_bind_finish(struct __test_metadata *_metadata,
+			    struct nth_state *st, int ret, int err)
+{
+	struct cxl_memdev *md = &st->cxl_md;
+	char name[32];
+
+	ASSERT_OK(close(st->dbg_fd));
+	st->dbg_fd = -1;
+	if (ret) {
+		/* No driver, no memdev */
+		ASSERT_FALSE(cxl_pdev_bound(st->cxl_pdev));
+		ASSERT_ERRNO(ENOENT, cxl_pdev_memdev(st->cxl_pdev, name,
+						     sizeof(name)));
+		return;
+	}
+
+	st->cxl_bound++;
+	ASSERT_TRUE(cxl_pdev_bound(st->cxl_pdev));
+	ASSERT_OK(cxl_pdev_memdev(st->cxl_pdev, name, sizeof(name)));
+	ASSERT_OK(cxl_memdev_load(md, name));
+	/* The ids are allocated lowest first: a leaked one shows here */
+	if (!st->n)
+		memcpy(st->cxl_memdev_name, md->name, sizeof(md->name));
+	ASSERT_STREQ(st->cxl_memdev_name, md->name);
+	if (md->fwctl[0]) {
+		if (!st->n)
+			memcpy(st->cxl_fwctl_name, md->fwctl,
+			       sizeof(md->fwctl));
+		ASSERT_STREQ(st->cxl_fwctl_name, md->fwctl);
+		cxl_bind_check_fwctl(_metadata, st);
+	} else {
+		/* Only logged by the probe, so only with a fault injected */
+		ASSERT_TRUE(st->faulted)
+			TH_LOG("%s has no fwctl device with no fault injected",
+			       md->name);
+		st->cxl_no_fwctl++;
+	}
+	/* No other fwctl device below a memdev, this one's or another's */
+	ASSERT_EQ(st->cxl_others + !!md->fwctl[0], cxl_fwctl_on_memdevs());
+	ASSERT_OK(cxl_pdev_unbind(st->cxl_pdev));
+}
+
+/* Unbound, the memdev and its fwctl device are gone */
+static void cxl_bind_check(struct __test_metadata *_metadata,
+			   struct nth_state *st)
+{
+	char path[PATH_MAX], name[32];
+
+	ASSERT_FALSE(cxl_pdev_bound(st->cxl_pdev));
+	ASSERT_ERRNO(ENOENT, cxl_pdev_memdev(st->cxl_pdev, name,
+					     sizeof(name)));
+	if (st->cxl_md.name[0]) {
+		snprintf(path, sizeof(path), "%s/%s", CXL_DEVICES_DIR,
+			 st->cxl_md.name);
+		ASSERT_FALSE(path_exists(path));
+	}
+	if (st->cxl_md.fwctl[0]) {
+		snprintf(path, sizeof(path), "%s/%s", FWCTL_CLASS_DIR,
+			 st->cxl_md.fwctl);
+		ASSERT_FALSE(path_exists(path));
+	}
+	ASSERT_EQ(st->cxl_others, cxl_fwctl_on_memdevs());
+	st->stale_nodes += drop_stale_nodes();
+}
+
+static const struct nth_path cxl_bind_path = {
+	.errnos = errnos_cxl_bind,
+	.prepare = cxl_bind_prepare,
+	.call = dbg_call,
+	.finish = cxl_bind_finish,
+	.check = cxl_bind_check,
+	.max = NTH_MAX_PROBE_POINTS,
+};
+
+TEST_F_TIMEOUT(cxl_probe_nth, bind, 900)
+{
+	struct nth_state *st = &self->st;
+	double t0;
+	__u32 val = 0;
+
+	/* Changed here: the teardown runs only after a complete setup */
+	ASSERT_OK(knobs_setup(&st->knobs, NTH_MAX_KNOBS, true));
+	ASSERT_OK(stack_filter_setup(&st->knobs, &self->probe,
+				     &self->vmalloc));
+	ASSERT_OK(write_str(CXL_AUTOPROBE, "0", O_CLOEXEC));
+	self->autoprobe_off = true;
+	self->dirty = true;
+	ASSERT_OK(cxl_pdev_unbind(st->cxl_pdev));
+	ASSERT_EQ(st->cxl_others, cxl_fwctl_on_memdevs());
+
+	t0 = now_sec();
+	sweep(_metadata, st, "cxl_bind", &cxl_bind_path);
+	ksft_print_msg("fail_nth: path=cxl_bind bound=%u without_fwctl=%u seconds=%.0f\n",
+		       st->cxl_bound, st->cxl_no_fwctl, now_sec() - t0);
+	ksft_print_msg("fail_nth: path=cxl_bind misplaced_nodes=%u stale_nodes=%u\n",
+		       st->misplaced_nodes, st->stale_nodes);
+
+	/* Bound as it was, the memdev probed by cxl_mem again */
+	ASSERT_OK(write_str(CXL_AUTOPROBE, self->autoprobe, O_CLOEXEC));
+	self->autoprobe_off = false;
+	ASSERT_OK(cxl_pdev_bind(st->cxl_pdev));
+	ASSERT_OK(cxl_pdev_wait(st->cxl_pdev, &self->md, true,
+				CXL_REBIND_TIMEOUT_S));
+	ASSERT_EQ(self->md_driver, cxl_memdev_has_driver(&self->md));
+	st->call_fd = cxl_fwctl_open(&self->md, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, st->call_fd);
+	ASSERT_OK(_cxl_check_default(st->call_fd, &val));
+	ASSERT_EQ(CXL_TEST_FEAT_PROBE_VAL, val);
+	ASSERT_OK(close(st->call_fd));
+	st->call_fd = -1;
+	ASSERT_EQ(st->cxl_others + 1, cxl_fwctl_on_memdevs());
+	self->dirty = false;
 }
 
 TEST_HARNESS_MAIN
