@@ -122,15 +122,14 @@ FIXTURE(cxl)
 
 FIXTURE_SETUP(cxl)
 {
+	const char *why;
+
 	self->fd = -1;
 	if (geteuid())
 		SKIP(return, "the fwctl selftests must run as root");
-	if (!cxl_available(_metadata, &self->cxl))
-		SKIP(return, "%s", CXL_NONE_REASON);
-	self->md = cxl_first_fwctl(&self->cxl);
-	self->fd = cxl_fwctl_open(self->md, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd)
-		TH_LOG("%s: %s", self->md->node, strerror(errno));
+	why = cxl_open_first(_metadata, &self->cxl, &self->md, &self->fd);
+	if (why)
+		SKIP(return, "%s", why);
 }
 
 FIXTURE_TEARDOWN(cxl)
@@ -974,30 +973,21 @@ FIXTURE(cxl_rebind)
 
 FIXTURE_SETUP(cxl_rebind)
 {
-	struct cxl_memdev *md;
+	const char *why;
 
 	self->fd = -1;
 	if (geteuid())
 		SKIP(return, "the fwctl selftests must run as root");
-	if (!cxl_available(_metadata, &self->cxl))
-		SKIP(return, "%s", CXL_NONE_REASON);
-	md = cxl_rebind_target(&self->cxl);
-	if (!md) {
-		ASSERT_FALSE(cxl_required())
-			TH_LOG("FWCTL_CXL_REQUIRED=1, but no cxl_mem.K memdev has a fwctl device");
-		SKIP(return, "no cxl_mem.K memdev has a fwctl device");
-	}
-	self->md = *md;
-	memcpy(self->pdev, md->pdev, sizeof(self->pdev));
+	why = cxl_find_rebind(_metadata, &self->cxl, &self->md, self->pdev,
+			      sizeof(self->pdev));
+	if (why)
+		SKIP(return, "%s", why);
 	/* Left over by a run that was killed: it has no effect until a probe */
 	ASSERT_OK(cxl_mock_params_reset());
 }
 
 FIXTURE_TEARDOWN(cxl_rebind)
 {
-	__u32 val = 0;
-	int fd;
-
 	if (self->fd >= 0)
 		EXPECT_OK(close(self->fd));
 	EXPECT_OK(cxl_mock_params_reset());
@@ -1005,13 +995,7 @@ FIXTURE_TEARDOWN(cxl_rebind)
 		return;
 	/* Logs what failed: the programs after this one will fail too */
 	EXPECT_OK(cxl_pdev_rebind(self->pdev, &self->md, true));
-	fd = cxl_fwctl_open(&self->md, O_RDWR | O_CLOEXEC);
-	EXPECT_LE(0, fd);
-	if (fd < 0)
-		return;
-	EXPECT_OK(_cxl_check_default(fd, &val));
-	EXPECT_EQ(CXL_TEST_FEAT_PROBE_VAL, val);
-	close(fd);
+	cxl_expect_default_md(_metadata, &self->md, false);
 }
 
 /* Skip, or fail with FWCTL_CXL_REQUIRED=1, without the mock's parameters */

@@ -294,6 +294,33 @@ static inline struct cxl_memdev *cxl_rebind_target(struct cxl_memdevs *c)
 	return best;
 }
 
+/*
+ * For a fixture's setup: scan the memdevs into @c and find the one a test
+ * may rebind, cxl_rebind_target(). Copy it into @md, and the name of its
+ * platform device into @pdev of @len bytes, which stays when a rebind
+ * loads @md again. Returns NULL, or the reason to skip if there is none,
+ * which fails the test with FWCTL_CXL_REQUIRED=1.
+ */
+static inline const char *cxl_find_rebind(struct __test_metadata *_metadata,
+					  struct cxl_memdevs *c,
+					  struct cxl_memdev *md, char *pdev,
+					  size_t len)
+{
+	struct cxl_memdev *target;
+
+	if (!cxl_available(_metadata, c))
+		return CXL_NONE_REASON;
+	target = cxl_rebind_target(c);
+	if (target) {
+		*md = *target;
+		snprintf(pdev, len, "%s", target->pdev);
+		return NULL;
+	}
+	ASSERT_FALSE(cxl_required())
+		TH_LOG("FWCTL_CXL_REQUIRED=1, but no cxl_mem.K memdev has a fwctl device");
+	return "no cxl_mem.K memdev has a fwctl device";
+}
+
 /* Whether the memdev has a driver bound: the CXL bus's cxl_mem probed it */
 static inline bool cxl_memdev_has_driver(const struct cxl_memdev *md)
 {
@@ -342,6 +369,25 @@ static inline int cxl_fwctl_open(const struct cxl_memdev *md, int flags)
 		return fail_errno(ESTALE);
 	}
 	return fd;
+}
+
+/*
+ * For a fixture's setup: scan the memdevs into @c and open the fwctl device
+ * of the first one that has one, for reads and writes, into *@fd; *@md is
+ * that memdev. Returns NULL, or the reason to skip if there is none, which
+ * fails the test with FWCTL_CXL_REQUIRED=1.
+ */
+static inline const char *cxl_open_first(struct __test_metadata *_metadata,
+					 struct cxl_memdevs *c,
+					 struct cxl_memdev **md, int *fd)
+{
+	if (!cxl_available(_metadata, c))
+		return CXL_NONE_REASON;
+	*md = cxl_first_fwctl(c);
+	*fd = cxl_fwctl_open(*md, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, *fd)
+		TH_LOG("%s: %s", (*md)->node, strerror(errno));
+	return NULL;
 }
 
 /*
@@ -809,6 +855,39 @@ static inline int _cxl_check_default(int fd, __u32 *val)
 	if (nr != 1 || !cxl_is_test_feat(&ents[0]))
 		return fail_errno(EPROTO);
 	return _cxl_read_u32(fd, cxl_test_feat_uuid, val);
+}
+
+/*
+ * For a teardown, which only logs failures: the device of @fd answers as a
+ * default memdev's, with the test feature at the value of the probe; if
+ * @restore, after a Set Feature of that value.
+ */
+static inline void cxl_expect_default(struct __test_metadata *_metadata,
+				      int fd, bool restore)
+{
+	__u32 val = 0;
+
+	if (restore)
+		EXPECT_OK(_cxl_write_u32(fd, FWCTL_RPC_DEBUG_WRITE,
+					 cxl_test_feat_uuid,
+					 CXL_TEST_FEAT_PROBE_VAL));
+	EXPECT_OK(_cxl_check_default(fd, &val));
+	EXPECT_EQ(CXL_TEST_FEAT_PROBE_VAL, val);
+}
+
+/* The same on the fwctl device of @md, opened for it */
+static inline void cxl_expect_default_md(struct __test_metadata *_metadata,
+					 const struct cxl_memdev *md,
+					 bool restore)
+{
+	int fd;
+
+	fd = cxl_fwctl_open(md, O_RDWR | O_CLOEXEC);
+	EXPECT_LE(0, fd);
+	if (fd < 0)
+		return;
+	cxl_expect_default(_metadata, fd, restore);
+	close(fd);
 }
 
 #define test_cmd_cxl_read(fd, uuid, val) \

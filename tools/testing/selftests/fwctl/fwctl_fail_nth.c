@@ -1053,6 +1053,7 @@ FIXTURE_SETUP(cxl_fail_nth)
 {
 	struct nth_state *st = &self->st;
 	struct cxl_memdev *md;
+	const char *cxl_why;
 	char path[64];
 	char why[256];
 
@@ -1071,12 +1072,9 @@ FIXTURE_SETUP(cxl_fail_nth)
 		SKIP(return,
 		     "%s/failslab does not exist: the kernel lacks CONFIG_FAILSLAB or CONFIG_FAULT_INJECTION_DEBUG_FS",
 		     DEBUGFS_ROOT);
-	if (!cxl_available(_metadata, &self->cxl))
-		SKIP(return, "%s", CXL_NONE_REASON);
-
-	md = cxl_first_fwctl(&self->cxl);
-	st->fd = cxl_fwctl_open(md, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, st->fd);
+	cxl_why = cxl_open_first(_metadata, &self->cxl, &md, &st->fd);
+	if (cxl_why)
+		SKIP(return, "%s", cxl_why);
 	ASSERT_OK(_cxl_check_default(st->fd, &st->cxl_val));
 	st->nth_fd = nth_open();
 	ASSERT_LE(0, st->nth_fd);
@@ -1455,7 +1453,7 @@ FIXTURE_SETUP(cxl_probe_nth)
 		{ .name = CXL_PROBE_FN },
 		{ .name = VMALLOC_FN },
 	};
-	struct cxl_memdev *md;
+	const char *cxl_why;
 	char path[64];
 	char why[256];
 
@@ -1476,14 +1474,10 @@ FIXTURE_SETUP(cxl_probe_nth)
 		SKIP(return,
 		     "%s/failslab does not exist: the kernel lacks CONFIG_FAILSLAB or CONFIG_FAULT_INJECTION_DEBUG_FS",
 		     DEBUGFS_ROOT);
-	if (!cxl_available(_metadata, &self->cxl))
-		SKIP(return, "%s", CXL_NONE_REASON);
-	md = cxl_rebind_target(&self->cxl);
-	if (!md) {
-		ASSERT_FALSE(cxl_required())
-			TH_LOG("FWCTL_CXL_REQUIRED=1, but no cxl_mem.K memdev has a fwctl device");
-		SKIP(return, "no cxl_mem.K memdev has a fwctl device");
-	}
+	cxl_why = cxl_find_rebind(_metadata, &self->cxl, &self->md,
+				  st->cxl_pdev, sizeof(st->cxl_pdev));
+	if (cxl_why)
+		SKIP(return, "%s", cxl_why);
 	if (!path_exists(DEBUGFS_ROOT "/failslab/require-start"))
 		SKIP(return,
 		     "no stack filter for fault injection (CONFIG_FAULT_INJECTION_STACKTRACE_FILTER): the probe's vmalloc() would report each injected failure with a stack dump");
@@ -1493,9 +1487,7 @@ FIXTURE_SETUP(cxl_probe_nth)
 	self->probe = syms[0];
 	self->vmalloc = syms[1];
 
-	self->md = *md;
-	self->md_driver = cxl_memdev_has_driver(md);
-	memcpy(st->cxl_pdev, md->pdev, sizeof(st->cxl_pdev));
+	self->md_driver = cxl_memdev_has_driver(&self->md);
 	/* The target has one of them */
 	st->cxl_others = cxl_fwctl_on_memdevs() - 1;
 	ASSERT_OK(read_file(CXL_AUTOPROBE, self->autoprobe,
@@ -1511,8 +1503,6 @@ FIXTURE_TEARDOWN(cxl_probe_nth)
 {
 	struct nth_state *st = &self->st;
 	unsigned int left;
-	__u32 val = 0;
-	int fd;
 
 	if (st->nth_fd >= 0) {
 		nth_disarm(st->nth_fd, &left);
@@ -1532,13 +1522,7 @@ FIXTURE_TEARDOWN(cxl_probe_nth)
 	if (self->dirty) {
 		/* Logs what failed: the programs after this one will fail too */
 		EXPECT_OK(cxl_pdev_rebind(st->cxl_pdev, &self->md, true));
-		fd = cxl_fwctl_open(&self->md, O_RDWR | O_CLOEXEC);
-		EXPECT_LE(0, fd);
-		if (fd >= 0) {
-			EXPECT_OK(_cxl_check_default(fd, &val));
-			EXPECT_EQ(CXL_TEST_FEAT_PROBE_VAL, val);
-			close(fd);
-		}
+		cxl_expect_default_md(_metadata, &self->md, false);
 	}
 	drop_stale_nodes();
 }

@@ -2191,15 +2191,14 @@ FIXTURE(cxl_fuzz)
 FIXTURE_SETUP(cxl_fuzz)
 {
 	struct cxl_memdev *md;
+	const char *why;
 
 	self->fd = -1;
 	if (geteuid())
 		SKIP(return, "the fwctl selftests must run as root");
-	if (!cxl_available(_metadata, &self->cxl))
-		SKIP(return, "%s", CXL_NONE_REASON);
-	md = cxl_first_fwctl(&self->cxl);
-	self->fd = cxl_fwctl_open(md, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd);
+	why = cxl_open_first(_metadata, &self->cxl, &md, &self->fd);
+	if (why)
+		SKIP(return, "%s", why);
 	ASSERT_OK(cxl_fuzz_init(&self->f, self->fd, fuzz_seed));
 	self->iterations = env_ulong("FWCTL_FUZZ_ITERATIONS",
 				     CXL_FUZZ_ITERATIONS_DEFAULT);
@@ -2209,15 +2208,10 @@ FIXTURE_SETUP(cxl_fuzz)
 
 FIXTURE_TEARDOWN(cxl_fuzz)
 {
-	__u32 val = 0;
-
 	if (self->fd < 0)
 		return;
 	/* The value of the probe, for the programs after this one */
-	EXPECT_OK(_cxl_write_u32(self->fd, FWCTL_RPC_DEBUG_WRITE,
-				 cxl_test_feat_uuid, CXL_TEST_FEAT_PROBE_VAL));
-	EXPECT_OK(_cxl_check_default(self->fd, &val));
-	EXPECT_EQ(CXL_TEST_FEAT_PROBE_VAL, val);
+	cxl_expect_default(_metadata, self->fd, true);
 	EXPECT_OK(close(self->fd));
 }
 

@@ -749,41 +749,24 @@ FIXTURE(cxl_stress)
 
 FIXTURE_SETUP(cxl_stress)
 {
-	struct cxl_memdev *md;
+	const char *why;
 
 	if (geteuid())
 		SKIP(return, "the fwctl selftests must run as root");
-	if (!cxl_available(_metadata, &self->cxl))
-		SKIP(return, "%s", CXL_NONE_REASON);
-	md = cxl_rebind_target(&self->cxl);
-	if (!md) {
-		ASSERT_FALSE(cxl_required())
-			TH_LOG("FWCTL_CXL_REQUIRED=1, but no cxl_mem.K memdev has a fwctl device");
-		SKIP(return, "no cxl_mem.K memdev has a fwctl device");
-	}
-	self->md = *md;
-	memcpy(self->pdev, md->pdev, sizeof(self->pdev));
+	why = cxl_find_rebind(_metadata, &self->cxl, &self->md, self->pdev,
+			      sizeof(self->pdev));
+	if (why)
+		SKIP(return, "%s", why);
 }
 
 /* Bound again, with the value of the probe, whatever the test did */
 FIXTURE_TEARDOWN(cxl_stress)
 {
-	__u32 val = 0;
-	int fd;
-
 	if (!cxl_pdev_bound(self->pdev))
 		EXPECT_OK(cxl_pdev_bind(self->pdev));
 	EXPECT_OK(cxl_pdev_wait(self->pdev, &self->md, true,
 				CXL_REBIND_TIMEOUT_S));
-	fd = cxl_fwctl_open(&self->md, O_RDWR | O_CLOEXEC);
-	EXPECT_LE(0, fd);
-	if (fd < 0)
-		return;
-	EXPECT_OK(_cxl_write_u32(fd, FWCTL_RPC_DEBUG_WRITE,
-				 cxl_test_feat_uuid, CXL_TEST_FEAT_PROBE_VAL));
-	EXPECT_OK(_cxl_check_default(fd, &val));
-	EXPECT_EQ(CXL_TEST_FEAT_PROBE_VAL, val);
-	close(fd);
+	cxl_expect_default_md(_metadata, &self->md, true);
 }
 
 TEST_F_TIMEOUT(cxl_stress, unbind_rebind, 180)
