@@ -417,6 +417,81 @@ static void sweep(struct __test_metadata *_metadata, struct nth_state *st,
 	st->path = NULL;
 }
 
+/* What every fixture of this file sets up and tears down */
+
+/* Nothing open yet, for the teardown */
+static void nth_state_init(struct nth_state *st)
+{
+	st->nth_fd = -1;
+	st->fd = -1;
+	st->call_fd = -1;
+	st->dbg_fd = -1;
+}
+
+/*
+ * Why the sweeps cannot run, or NULL if they can: they need root, fail-nth,
+ * debugfs and failslab, and with @mock the fwctl_mock driver. The reason
+ * is a constant or is written into @buf.
+ */
+static const char *nth_skip_reason(char *buf, size_t len, bool mock)
+{
+	char path[64];
+
+	if (geteuid())
+		return "the fwctl selftests must run as root";
+	nth_path(path, sizeof(path));
+	if (!path_exists(path)) {
+		snprintf(buf, len,
+			 "%s does not exist: the kernel has no fault injection (CONFIG_FAULT_INJECTION)",
+			 path);
+		return buf;
+	}
+	if (mock ? !mock_available(buf, len) : !debugfs_available(buf, len))
+		return buf;
+	if (!path_exists(DEBUGFS_ROOT "/failslab")) {
+		snprintf(buf, len,
+			 "%s/failslab does not exist: the kernel lacks CONFIG_FAILSLAB or CONFIG_FAULT_INJECTION_DEBUG_FS",
+			 DEBUGFS_ROOT);
+		return buf;
+	}
+	return NULL;
+}
+
+/*
+ * Last in a setup: open this thread's fail-nth and change the fault
+ * settings, so that a setup failure leaves the settings alone.
+ */
+static void nth_setup_last(struct __test_metadata *_metadata,
+			   struct nth_state *st)
+{
+	st->nth_fd = nth_open();
+	ASSERT_LE(0, st->nth_fd);
+	ASSERT_OK(knobs_setup(&st->knobs, NTH_MAX_KNOBS, true));
+}
+
+/*
+ * First in a teardown: disarm fail-nth, put the fault settings back, say
+ * where a sweep failed, and close what its last step left open.
+ */
+static void nth_teardown(struct __test_metadata *_metadata,
+			 struct nth_state *st)
+{
+	unsigned int left;
+
+	if (st->nth_fd >= 0) {
+		nth_disarm(st->nth_fd, &left);
+		close(st->nth_fd);
+	}
+	EXPECT_EQ(0, knobs_restore(&st->knobs));
+	if (st->path)
+		TH_LOG("failed while sweeping %s, at fail-nth %u", st->path,
+		       st->n);
+	if (st->call_fd >= 0)
+		close(st->call_fd);
+	if (st->dbg_fd >= 0)
+		close(st->dbg_fd);
+}
+
 static const int errnos_none[] = { 0 };
 static const int errnos_nomem[] = { ENOMEM, 0 };
 /*
@@ -438,26 +513,13 @@ FIXTURE(fail_nth)
 FIXTURE_SETUP(fail_nth)
 {
 	struct nth_state *st = &self->st;
-	char path[64];
-	char why[256];
+	const char *why;
+	char buf[256];
 
-	st->nth_fd = -1;
-	st->fd = -1;
-	st->call_fd = -1;
-	st->dbg_fd = -1;
-	if (geteuid())
-		SKIP(return, "the fwctl selftests must run as root");
-	nth_path(path, sizeof(path));
-	if (!path_exists(path))
-		SKIP(return,
-		     "%s does not exist: the kernel has no fault injection (CONFIG_FAULT_INJECTION)",
-		     path);
-	if (!mock_available(why, sizeof(why)))
+	nth_state_init(st);
+	why = nth_skip_reason(buf, sizeof(buf), true);
+	if (why)
 		SKIP(return, "%s", why);
-	if (!path_exists(DEBUGFS_ROOT "/failslab"))
-		SKIP(return,
-		     "%s/failslab does not exist: the kernel lacks CONFIG_FAILSLAB or CONFIG_FAULT_INJECTION_DEBUG_FS",
-		     DEBUGFS_ROOT);
 
 	ASSERT_OK(mock_counter("objects", &st->objects));
 	ASSERT_OK(mock_counter("uctxs", &st->uctxs));
@@ -465,30 +527,15 @@ FIXTURE_SETUP(fail_nth)
 	st->inst_live = true;
 	st->fd = open(st->inst.node, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, st->fd);
-	st->nth_fd = nth_open();
-	ASSERT_LE(0, st->nth_fd);
-	/* Last, so that a setup failure leaves the settings alone */
-	ASSERT_OK(knobs_setup(&st->knobs, NTH_MAX_KNOBS, true));
+	nth_setup_last(_metadata, st);
 }
 
 FIXTURE_TEARDOWN(fail_nth)
 {
 	struct nth_state *st = &self->st;
 	__u64 val = ULLONG_MAX;
-	unsigned int left;
 
-	if (st->nth_fd >= 0) {
-		nth_disarm(st->nth_fd, &left);
-		close(st->nth_fd);
-	}
-	EXPECT_EQ(0, knobs_restore(&st->knobs));
-	if (st->path)
-		TH_LOG("failed while sweeping %s, at fail-nth %u", st->path,
-		       st->n);
-	if (st->call_fd >= 0)
-		close(st->call_fd);
-	if (st->dbg_fd >= 0)
-		close(st->dbg_fd);
+	nth_teardown(_metadata, st);
 	if (st->sub_live)
 		write_u32(MOCK_DEBUGFS "/remove", st->sub_id);
 	if (st->fd >= 0)
@@ -1053,48 +1100,25 @@ FIXTURE_SETUP(cxl_fail_nth)
 {
 	struct nth_state *st = &self->st;
 	struct cxl_memdev *md;
-	const char *cxl_why;
-	char path[64];
-	char why[256];
+	const char *why;
+	char buf[256];
 
-	st->nth_fd = -1;
-	st->fd = -1;
-	if (geteuid())
-		SKIP(return, "the fwctl selftests must run as root");
-	nth_path(path, sizeof(path));
-	if (!path_exists(path))
-		SKIP(return,
-		     "%s does not exist: the kernel has no fault injection (CONFIG_FAULT_INJECTION)",
-		     path);
-	if (!debugfs_available(why, sizeof(why)))
+	nth_state_init(st);
+	why = nth_skip_reason(buf, sizeof(buf), false);
+	if (why)
 		SKIP(return, "%s", why);
-	if (!path_exists(DEBUGFS_ROOT "/failslab"))
-		SKIP(return,
-		     "%s/failslab does not exist: the kernel lacks CONFIG_FAILSLAB or CONFIG_FAULT_INJECTION_DEBUG_FS",
-		     DEBUGFS_ROOT);
-	cxl_why = cxl_open_first(_metadata, &self->cxl, &md, &st->fd);
-	if (cxl_why)
-		SKIP(return, "%s", cxl_why);
+	why = cxl_open_first(_metadata, &self->cxl, &md, &st->fd);
+	if (why)
+		SKIP(return, "%s", why);
 	ASSERT_OK(_cxl_check_default(st->fd, &st->cxl_val));
-	st->nth_fd = nth_open();
-	ASSERT_LE(0, st->nth_fd);
-	/* Last, so that a setup failure leaves the settings alone */
-	ASSERT_OK(knobs_setup(&st->knobs, NTH_MAX_KNOBS, true));
+	nth_setup_last(_metadata, st);
 }
 
 FIXTURE_TEARDOWN(cxl_fail_nth)
 {
 	struct nth_state *st = &self->st;
-	unsigned int left;
 
-	if (st->nth_fd >= 0) {
-		nth_disarm(st->nth_fd, &left);
-		close(st->nth_fd);
-	}
-	EXPECT_EQ(0, knobs_restore(&st->knobs));
-	if (st->path)
-		TH_LOG("failed while sweeping %s, at fail-nth %u", st->path,
-		       st->n);
+	nth_teardown(_metadata, st);
 	if (st->fd < 0)
 		return;
 	/* The value of the probe, for the programs after this one */
@@ -1453,31 +1477,17 @@ FIXTURE_SETUP(cxl_probe_nth)
 		{ .name = CXL_PROBE_FN },
 		{ .name = VMALLOC_FN },
 	};
-	const char *cxl_why;
-	char path[64];
-	char why[256];
+	const char *why;
+	char buf[256];
 
-	st->nth_fd = -1;
-	st->fd = -1;
-	st->call_fd = -1;
-	st->dbg_fd = -1;
-	if (geteuid())
-		SKIP(return, "the fwctl selftests must run as root");
-	nth_path(path, sizeof(path));
-	if (!path_exists(path))
-		SKIP(return,
-		     "%s does not exist: the kernel has no fault injection (CONFIG_FAULT_INJECTION)",
-		     path);
-	if (!debugfs_available(why, sizeof(why)))
+	nth_state_init(st);
+	why = nth_skip_reason(buf, sizeof(buf), false);
+	if (why)
 		SKIP(return, "%s", why);
-	if (!path_exists(DEBUGFS_ROOT "/failslab"))
-		SKIP(return,
-		     "%s/failslab does not exist: the kernel lacks CONFIG_FAILSLAB or CONFIG_FAULT_INJECTION_DEBUG_FS",
-		     DEBUGFS_ROOT);
-	cxl_why = cxl_find_rebind(_metadata, &self->cxl, &self->md,
-				  st->cxl_pdev, sizeof(st->cxl_pdev));
-	if (cxl_why)
-		SKIP(return, "%s", cxl_why);
+	why = cxl_find_rebind(_metadata, &self->cxl, &self->md, st->cxl_pdev,
+			      sizeof(st->cxl_pdev));
+	if (why)
+		SKIP(return, "%s", why);
 	if (!path_exists(DEBUGFS_ROOT "/failslab/require-start"))
 		SKIP(return,
 		     "no stack filter for fault injection (CONFIG_FAULT_INJECTION_STACKTRACE_FILTER): the probe's vmalloc() would report each injected failure with a stack dump");
@@ -1502,20 +1512,8 @@ FIXTURE_SETUP(cxl_probe_nth)
 FIXTURE_TEARDOWN(cxl_probe_nth)
 {
 	struct nth_state *st = &self->st;
-	unsigned int left;
 
-	if (st->nth_fd >= 0) {
-		nth_disarm(st->nth_fd, &left);
-		close(st->nth_fd);
-	}
-	EXPECT_EQ(0, knobs_restore(&st->knobs));
-	if (st->path)
-		TH_LOG("failed while sweeping %s, at fail-nth %u", st->path,
-		       st->n);
-	if (st->call_fd >= 0)
-		close(st->call_fd);
-	if (st->dbg_fd >= 0)
-		close(st->dbg_fd);
+	nth_teardown(_metadata, st);
 	if (self->autoprobe_off)
 		EXPECT_OK(write_str(CXL_AUTOPROBE, self->autoprobe,
 				    O_CLOEXEC));
