@@ -202,27 +202,81 @@ static void *churn_fn(void *arg)
 	return NULL;
 }
 
+/* Point the workers at @node, the device's node now */
+static void churn_set_node(struct churn *c, const char *node)
+{
+	pthread_mutex_lock(&c->lock);
+	memcpy(c->node, node, sizeof(c->node));
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Start @nr workers of @c on @node; returns when they started */
+static double churn_start(struct __test_metadata *_metadata, struct churn *c,
+			  const char *node, struct churn_worker *workers,
+			  unsigned int nr)
+{
+	unsigned int i;
+
+	churn_set_node(c, node);
+	for (i = 0; i != nr; i++) {
+		workers[i].churn = c;
+		workers[i].idx = i;
+		ASSERT_EQ(0, pthread_create(&workers[i].thread, NULL, churn_fn,
+					    &workers[i]));
+	}
+	return now_sec();
+}
+
+/* What the workers did, summed */
+struct churn_sum {
+	unsigned long calls;
+	unsigned long ok;
+	unsigned long enodev;
+	unsigned long open_gone;
+	unsigned long bad;
+};
+
+/*
+ * Stop the @nr workers of @c and wait for them; log each one's first bad
+ * result, and sum up what they did into @sum.
+ */
+static void churn_stop(struct __test_metadata *_metadata, struct churn *c,
+		       struct churn_worker *workers, unsigned int nr,
+		       struct churn_sum *sum)
+{
+	unsigned int i;
+
+	__atomic_store_n(&c->stop, 1, __ATOMIC_RELEASE);
+	for (i = 0; i != nr; i++)
+		ASSERT_EQ(0, pthread_join(workers[i].thread, NULL));
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i != nr; i++) {
+		if (workers[i].bad)
+			TH_LOG("%lu bad results, first: %s", workers[i].bad,
+			       workers[i].first_bad);
+		sum->calls += workers[i].calls;
+		sum->ok += workers[i].ok;
+		sum->enodev += workers[i].enodev;
+		sum->open_gone += workers[i].open_gone;
+		sum->bad += workers[i].bad;
+	}
+}
+
 TEST_F_TIMEOUT(fwctl_stress, churn, 120)
 {
 	struct churn_worker workers[CHURN_THREADS] = {};
-	unsigned long calls = 0, ok = 0, enodev = 0, gone = 0, bad = 0;
+	struct churn_sum sum;
 	struct churn c = {
 		.lock = PTHREAD_MUTEX_INITIALIZER,
 		.session = churn_session,
 	};
 	unsigned int id = self->inst.id;
-	unsigned int cycles = 0, i;
+	unsigned int cycles = 0;
 	double start, end;
 
-	memcpy(c.node, self->inst.node, sizeof(c.node));
-	for (i = 0; i != CHURN_THREADS; i++) {
-		workers[i].churn = &c;
-		workers[i].idx = i;
-		ASSERT_EQ(0, pthread_create(&workers[i].thread, NULL, churn_fn,
-					    &workers[i]));
-	}
-
-	start = now_sec();
+	start = churn_start(_metadata, &c, self->inst.node, workers,
+			    CHURN_THREADS);
 	end = start + CHURN_SECONDS;
 	while (now_sec() < end) {
 		/* Let the threads work on a live device for a moment */
@@ -243,35 +297,20 @@ TEST_F_TIMEOUT(fwctl_stress, churn, 120)
 			       self->inst.id, id);
 			break;
 		}
-		pthread_mutex_lock(&c.lock);
-		memcpy(c.node, self->inst.node, sizeof(c.node));
-		pthread_mutex_unlock(&c.lock);
+		churn_set_node(&c, self->inst.node);
 		cycles++;
 	}
-	__atomic_store_n(&c.stop, 1, __ATOMIC_RELEASE);
-	for (i = 0; i != CHURN_THREADS; i++)
-		ASSERT_EQ(0, pthread_join(workers[i].thread, NULL));
-
-	for (i = 0; i != CHURN_THREADS; i++) {
-		if (workers[i].bad)
-			TH_LOG("%lu bad results, first: %s", workers[i].bad,
-			       workers[i].first_bad);
-		calls += workers[i].calls;
-		ok += workers[i].ok;
-		enodev += workers[i].enodev;
-		gone += workers[i].open_gone;
-		bad += workers[i].bad;
-	}
+	churn_stop(_metadata, &c, workers, CHURN_THREADS, &sum);
 	ksft_print_msg("stress: threads=%u seconds=%.1f calls=%lu enodev=%lu\n",
-		       CHURN_THREADS, now_sec() - start, calls, enodev);
-	ksft_print_msg("stress: open_gone=%lu ok=%lu cycles=%u\n", gone, ok,
-		       cycles);
-	EXPECT_EQ(0UL, bad);
+		       CHURN_THREADS, now_sec() - start, sum.calls, sum.enodev);
+	ksft_print_msg("stress: open_gone=%lu ok=%lu cycles=%u\n",
+		       sum.open_gone, sum.ok, cycles);
+	EXPECT_EQ(0UL, sum.bad);
 	ASSERT_TRUE(self->present);
 	/* The race was run, not just the device left alone */
 	EXPECT_LE(10U, cycles);
-	EXPECT_LT(0UL, ok);
-	EXPECT_LT(0UL, enodev + gone);
+	EXPECT_LT(0UL, sum.ok);
+	EXPECT_LT(0UL, sum.enodev + sum.open_gone);
 }
 
 /*
@@ -772,25 +811,18 @@ FIXTURE_TEARDOWN(cxl_stress)
 TEST_F_TIMEOUT(cxl_stress, unbind_rebind, 180)
 {
 	struct churn_worker workers[CXL_CHURN_THREADS] = {};
-	unsigned long calls = 0, ok = 0, enodev = 0, gone = 0, bad = 0;
+	struct churn_sum sum;
 	struct churn c = {
 		.lock = PTHREAD_MUTEX_INITIALIZER,
 		.session = cxl_churn_session,
 	};
 	double start, end, took, longest = 0;
-	unsigned int cycles = 0, i;
+	unsigned int cycles = 0;
 	__u32 val = 0;
 	int fd;
 
-	memcpy(c.node, self->md.node, sizeof(c.node));
-	for (i = 0; i != CXL_CHURN_THREADS; i++) {
-		workers[i].churn = &c;
-		workers[i].idx = i;
-		ASSERT_EQ(0, pthread_create(&workers[i].thread, NULL, churn_fn,
-					    &workers[i]));
-	}
-
-	start = now_sec();
+	start = churn_start(_metadata, &c, self->md.node, workers,
+			    CXL_CHURN_THREADS);
 	end = start + CXL_CHURN_SECONDS;
 	while (now_sec() < end) {
 		/* Let the threads work on a live device for a moment */
@@ -812,35 +844,20 @@ TEST_F_TIMEOUT(cxl_stress, unbind_rebind, 180)
 		took = now_sec() - took;
 		if (took > longest)
 			longest = took;
-		pthread_mutex_lock(&c.lock);
-		memcpy(c.node, self->md.node, sizeof(c.node));
-		pthread_mutex_unlock(&c.lock);
+		churn_set_node(&c, self->md.node);
 		cycles++;
 	}
-	__atomic_store_n(&c.stop, 1, __ATOMIC_RELEASE);
-	for (i = 0; i != CXL_CHURN_THREADS; i++)
-		ASSERT_EQ(0, pthread_join(workers[i].thread, NULL));
-
-	for (i = 0; i != CXL_CHURN_THREADS; i++) {
-		if (workers[i].bad)
-			TH_LOG("%lu bad results, first: %s", workers[i].bad,
-			       workers[i].first_bad);
-		calls += workers[i].calls;
-		ok += workers[i].ok;
-		enodev += workers[i].enodev;
-		gone += workers[i].open_gone;
-		bad += workers[i].bad;
-	}
+	churn_stop(_metadata, &c, workers, CXL_CHURN_THREADS, &sum);
 	ksft_print_msg("stress: cxl %s threads=%u seconds=%.1f calls=%lu enodev=%lu\n",
-		       self->pdev, CXL_CHURN_THREADS, now_sec() - start, calls,
-		       enodev);
+		       self->pdev, CXL_CHURN_THREADS, now_sec() - start,
+		       sum.calls, sum.enodev);
 	ksft_print_msg("stress: cxl open_gone=%lu ok=%lu cycles=%u longest_rebind=%.2fs\n",
-		       gone, ok, cycles, longest);
-	EXPECT_EQ(0UL, bad);
+		       sum.open_gone, sum.ok, cycles, longest);
+	EXPECT_EQ(0UL, sum.bad);
 	/* The race was run, not just the device left alone */
 	EXPECT_LE(CXL_CHURN_MIN_CYCLES, cycles);
-	EXPECT_LT(0UL, ok);
-	EXPECT_LT(0UL, enodev + gone);
+	EXPECT_LT(0UL, sum.ok);
+	EXPECT_LT(0UL, sum.enodev + sum.open_gone);
 
 	/* The device works after the loop */
 	ASSERT_TRUE(cxl_pdev_bound(self->pdev));
