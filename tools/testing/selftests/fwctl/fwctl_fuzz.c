@@ -28,6 +28,7 @@
  */
 #include "fwctl_cxl.h"
 
+#include <assert.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -41,6 +42,8 @@
 #define FUZZ_NOBODY_SHARE 25
 /* Failures described in full; the others are only counted */
 #define FUZZ_MAX_REPORTS 20
+/* Room for the errno values a fuzzer's model knows */
+#define FUZZ_MAX_ERRNOS 16
 
 /* What user buffers are filled with before each call */
 #define PATTERN 0xa5
@@ -201,6 +204,9 @@ static const char *const fuzz_errno_names[] = {
 	"EPERM", "EBADMSG", "ENOSPC",
 };
 
+static_assert(ARRAY_SIZE(fuzz_errnos) <= FUZZ_MAX_ERRNOS,
+	      "more errno values than a run can count");
+
 static unsigned int err_bit(int err)
 {
 	unsigned int i;
@@ -275,13 +281,22 @@ struct call {
 	struct gen g;
 };
 
+/*
+ * What a run of either fuzzer counts, in memory it shares with the child
+ * that runs as nobody: calls, calls the model did not expect, calls that
+ * worked, and those that failed with each errno the model knows; the
+ * mock's FDs opened again, and CXL's device errors and Set Features that
+ * changed the test feature.
+ */
 struct fuzz_stats {
 	unsigned long iterations;
 	unsigned long failures;
-	unsigned long reopens;
 	unsigned long ok;
-	unsigned long errs[ARRAY_SIZE(fuzz_errnos)];
+	unsigned long errs[FUZZ_MAX_ERRNOS];
 	double elapsed;
+	unsigned long reopens;
+	unsigned long device_errors;
+	unsigned long sets;
 };
 
 struct fuzz {
@@ -364,6 +379,69 @@ static bool peek_range(__u64 arg, __u32 *off, __u32 *len)
 	       *len <= FWCTL_MOCK_MEM_SIZE - *off;
 }
 
+/* What both fuzzers count and print */
+
+/* The counts of a run, zeroed, shared with the children it forks */
+static struct fuzz_stats *fuzz_stats_map(void)
+{
+	struct fuzz_stats *st;
+
+	st = mmap(NULL, sizeof(*st), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (st == MAP_FAILED)
+		return NULL;
+	memset(st, 0, sizeof(*st));
+	return st;
+}
+
+/*
+ * Count a call the model did not expect. The first FUZZ_MAX_REPORTS are
+ * described: print the first line, "# fuzz: FAIL [cxl ]iteration N (seed=S
+ * uid=U): " and @fmt, and return true for the caller to print the call.
+ * @kind is "" for the mock, "cxl " for CXL.
+ */
+static bool fuzz_fail_head(struct fuzz_stats *st, const char *kind,
+			   const char *fmt, va_list ap)
+{
+	char why[256];
+
+	if (st->failures++ >= FUZZ_MAX_REPORTS)
+		return false;
+	vsnprintf(why, sizeof(why), fmt, ap);
+	ksft_print_msg("fuzz: FAIL %siteration %lu (seed=%#llx uid=%u): %s\n",
+		       kind, st->iterations, (unsigned long long)fuzz_seed,
+		       getuid(), why);
+	return true;
+}
+
+/*
+ * The last lines of a run: "# fuzz: [cxl ]seed=S iterations=N ...", then
+ * "# fuzz: [cxl ]outcomes " with @counts and the count of each of the @nr
+ * errno values in @names, and the seed that replays a run with unexpected
+ * calls, which fail the test. @kind is as for fuzz_fail_head().
+ */
+static void fuzz_summary(struct __test_metadata *_metadata, const char *kind,
+			 const struct fuzz_stats *st, const char *counts,
+			 const char *const *names, unsigned int nr)
+{
+	char line[512];
+	unsigned int i;
+	size_t n;
+
+	ksft_print_msg("fuzz: %sseed=%#llx iterations=%lu elapsed=%.1fs uid=%u\n",
+		       kind, (unsigned long long)fuzz_seed, st->iterations,
+		       st->elapsed, getuid());
+	n = snprintf(line, sizeof(line), "%s", counts);
+	for (i = 0; i != nr && n < sizeof(line); i++)
+		n += snprintf(line + n, sizeof(line) - n, " %s=%lu", names[i],
+			      st->errs[i]);
+	ksft_print_msg("fuzz: %soutcomes %s\n", kind, line);
+	if (st->failures)
+		ksft_print_msg("fuzz: replay with FWCTL_FUZZ_SEED=%#llx\n",
+			       (unsigned long long)fuzz_seed);
+	EXPECT_EQ(0UL, st->failures);
+}
+
 static void fuzz_report(struct fuzz *f, unsigned int errs, bool may_succeed,
 			int ret, int err, const char *fmt, ...) __printf(6, 7);
 
@@ -373,18 +451,15 @@ static void fuzz_report(struct fuzz *f, unsigned int errs, bool may_succeed,
 {
 	struct call *c = &f->c;
 	char allowed[160];
-	char why[256];
 	va_list ap;
+	bool more;
 
-	if (f->st->failures++ >= FUZZ_MAX_REPORTS)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	more = fuzz_fail_head(f->st, "", fmt, ap);
 	va_end(ap);
+	if (!more)
+		return;
 	err_names(errs, may_succeed, allowed, sizeof(allowed));
-	ksft_print_msg("fuzz: FAIL iteration %lu (seed=%#llx uid=%u): %s\n",
-		       f->st->iterations, (unsigned long long)fuzz_seed,
-		       getuid(), why);
 	ksft_print_msg("fuzz:   %s %#lx size=%u %s=%#x in_len=%u out_len=%u\n",
 		       c->what, c->cmd, c->size,
 		       c->cmd == FWCTL_INFO ? "flags" : "scope",
@@ -1333,11 +1408,9 @@ static int fuzz_init(struct fuzz *f, const char *node, __u64 seed)
 	f->snap = malloc(2 * f->page + REDZONE);
 	if (!f->req || !f->exp || !f->snap)
 		return -1;
-	f->st = mmap(NULL, sizeof(*f->st), PROT_READ | PROT_WRITE,
-		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (f->st == MAP_FAILED)
+	f->st = fuzz_stats_map();
+	if (!f->st)
 		return -1;
-	memset(f->st, 0, sizeof(*f->st));
 	/* An unmapped page: the one after the read-only view of a slot */
 	f->hole = f->iarea.ro + f->iarea.len;
 	return hole_unmapped(f) ? 0 : fail_errno(EADDRINUSE);
@@ -1348,9 +1421,7 @@ static void fuzz_run(struct __test_metadata *_metadata, struct fuzz *f,
 		     unsigned long iterations, double seconds)
 {
 	double start = now_sec();
-	char line[512];
-	size_t n = 0;
-	unsigned int i;
+	char counts[128];
 	__u32 v;
 
 	f->rawio = cap_effective(CAP_SYS_RAWIO);
@@ -1388,19 +1459,10 @@ static void fuzz_run(struct __test_metadata *_metadata, struct fuzz *f,
 		f->m.fd = -1;
 	}
 
-	ksft_print_msg("fuzz: seed=%#llx iterations=%lu elapsed=%.1fs uid=%u\n",
-		       (unsigned long long)fuzz_seed, f->st->iterations,
-		       f->st->elapsed, getuid());
-	n = snprintf(line, sizeof(line), "reopens=%lu failures=%lu ok=%lu",
-		     f->st->reopens, f->st->failures, f->st->ok);
-	for (i = 0; i != ARRAY_SIZE(fuzz_errnos) && n < sizeof(line); i++)
-		n += snprintf(line + n, sizeof(line) - n, " %s=%lu",
-			      fuzz_errno_names[i], f->st->errs[i]);
-	ksft_print_msg("fuzz: outcomes %s\n", line);
-	if (f->st->failures)
-		ksft_print_msg("fuzz: replay with FWCTL_FUZZ_SEED=%#llx\n",
-			       (unsigned long long)fuzz_seed);
-	EXPECT_EQ(0UL, f->st->failures);
+	snprintf(counts, sizeof(counts), "reopens=%lu failures=%lu ok=%lu",
+		 f->st->reopens, f->st->failures, f->st->ok);
+	fuzz_summary(_metadata, "", f->st, counts, fuzz_errno_names,
+		     ARRAY_SIZE(fuzz_errnos));
 }
 
 static unsigned long env_ulong(const char *name, unsigned long def)
@@ -1533,17 +1595,8 @@ static const char *const cxl_fuzz_errno_names[] = {
 	"EINVAL", "EPERM", "EMSGSIZE", "EOPNOTSUPP", "ENOMEM", "E2BIG",
 };
 
-struct cxl_fuzz_stats {
-	unsigned long iterations;
-	unsigned long failures;
-	unsigned long ok;
-	/* Calls that worked with a device error in retval */
-	unsigned long device_errors;
-	/* Set Features that changed the test feature */
-	unsigned long sets;
-	unsigned long errs[ARRAY_SIZE(cxl_fuzz_errnos)];
-	double elapsed;
-};
+static_assert(ARRAY_SIZE(cxl_fuzz_errnos) <= FUZZ_MAX_ERRNOS,
+	      "more errno values than a run can count");
 
 /* One call, as built */
 struct cxl_call {
@@ -1586,7 +1639,7 @@ struct cxl_fuzz {
 	__u8 *out;
 	__u8 *exp;
 	struct cxl_call c;
-	struct cxl_fuzz_stats *st;
+	struct fuzz_stats *st;
 };
 
 static void cxl_fuzz_report(struct cxl_fuzz *f, const struct cxl_outcome *o,
@@ -1597,17 +1650,14 @@ static void cxl_fuzz_report(struct cxl_fuzz *f, const struct cxl_outcome *o,
 			    int ret, int err, const char *fmt, ...)
 {
 	const struct cxl_call *c = &f->c;
-	char why[256];
 	va_list ap;
+	bool more;
 
-	if (f->st->failures++ >= FUZZ_MAX_REPORTS)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	more = fuzz_fail_head(f->st, "cxl ", fmt, ap);
 	va_end(ap);
-	ksft_print_msg("fuzz: FAIL cxl iteration %lu (seed=%#llx uid=%u): %s\n",
-		       f->st->iterations, (unsigned long long)fuzz_seed,
-		       getuid(), why);
+	if (!more)
+		return;
 	ksft_print_msg("fuzz:   opcode=%#x flags=%#x op_size=%#x reserved1=%#x\n",
 		       c->hdr.opcode, c->hdr.flags, c->hdr.op_size,
 		       c->hdr.reserved1);
@@ -2124,11 +2174,9 @@ static int cxl_fuzz_init(struct cxl_fuzz *f, int fd, __u64 seed)
 	f->exp = malloc(CXL_FUZZ_OUT_LEN);
 	if (!f->in || !f->out || !f->exp)
 		return fail_errno(ENOMEM);
-	f->st = mmap(NULL, sizeof(*f->st), PROT_READ | PROT_WRITE,
-		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (f->st == MAP_FAILED)
+	f->st = fuzz_stats_map();
+	if (!f->st)
 		return -1;
-	memset(f->st, 0, sizeof(*f->st));
 	if (_cxl_list(fd, f->ents, ARRAY_SIZE(f->ents), &f->nr_ents))
 		return -1;
 	/* The model knows a default memdev: the test feature alone */
@@ -2143,9 +2191,8 @@ static void cxl_fuzz_run(struct __test_metadata *_metadata,
 {
 	struct cxl_feat_entry ents[CXL_FUZZ_MAX_FEATS];
 	double start = now_sec();
-	unsigned int nr = 0, i;
-	char line[256];
-	size_t n;
+	unsigned int nr = 0;
+	char counts[128];
 
 	f->rawio = cap_effective(CAP_SYS_RAWIO);
 	while (f->st->iterations < iterations &&
@@ -2162,21 +2209,11 @@ static void cxl_fuzz_run(struct __test_metadata *_metadata,
 	EXPECT_EQ(f->nr_ents, nr);
 	EXPECT_EQ(0, memcmp(ents, f->ents, nr * sizeof(ents[0])));
 
-	ksft_print_msg("fuzz: cxl seed=%#llx iterations=%lu elapsed=%.1fs uid=%u\n",
-		       (unsigned long long)fuzz_seed, f->st->iterations,
-		       f->st->elapsed, getuid());
-	n = snprintf(line, sizeof(line),
-		     "failures=%lu ok=%lu device_errors=%lu sets=%lu",
-		     f->st->failures, f->st->ok, f->st->device_errors,
-		     f->st->sets);
-	for (i = 0; i != ARRAY_SIZE(cxl_fuzz_errnos) && n < sizeof(line); i++)
-		n += snprintf(line + n, sizeof(line) - n, " %s=%lu",
-			      cxl_fuzz_errno_names[i], f->st->errs[i]);
-	ksft_print_msg("fuzz: cxl outcomes %s\n", line);
-	if (f->st->failures)
-		ksft_print_msg("fuzz: replay with FWCTL_FUZZ_SEED=%#llx\n",
-			       (unsigned long long)fuzz_seed);
-	EXPECT_EQ(0UL, f->st->failures);
+	snprintf(counts, sizeof(counts),
+		 "failures=%lu ok=%lu device_errors=%lu sets=%lu",
+		 f->st->failures, f->st->ok, f->st->device_errors, f->st->sets);
+	fuzz_summary(_metadata, "cxl ", f->st, counts, cxl_fuzz_errno_names,
+		     ARRAY_SIZE(cxl_fuzz_errnos));
 }
 
 FIXTURE(cxl_fuzz)
