@@ -52,6 +52,53 @@
 
 static __u64 fuzz_seed = FUZZ_SEED_DEFAULT;
 
+/* How long a run may go, root's and nobody's together */
+struct fuzz_budget {
+	unsigned long iterations;
+	double seconds;
+};
+
+static unsigned long env_ulong(const char *name, unsigned long def)
+{
+	const char *s = getenv(name);
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s)
+		return def;
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end)
+		return def;
+	return v;
+}
+
+/*
+ * The budget FWCTL_FUZZ_ITERATIONS and FWCTL_FUZZ_SECONDS give, or
+ * @iterations and @seconds
+ */
+static struct fuzz_budget fuzz_budget(unsigned long iterations,
+				      unsigned long seconds)
+{
+	struct fuzz_budget b = {
+		.iterations = env_ulong("FWCTL_FUZZ_ITERATIONS", iterations),
+		.seconds = env_ulong("FWCTL_FUZZ_SECONDS", seconds),
+	};
+
+	return b;
+}
+
+/* The share of @b that nobody's run gets, or root's: the rest */
+static struct fuzz_budget fuzz_share(struct fuzz_budget b, bool nobody)
+{
+	unsigned int pct = nobody ? FUZZ_NOBODY_SHARE :
+				    100 - FUZZ_NOBODY_SHARE;
+
+	b.iterations = b.iterations * pct / 100;
+	b.seconds = b.seconds * pct / 100.0;
+	return b;
+}
+
 /* A deterministic generator, so that a seed replays the same run */
 struct rng {
 	__u64 state;
@@ -301,6 +348,7 @@ struct fuzz_stats {
 
 struct fuzz {
 	struct rng rng;
+	struct fuzz_budget budget;
 	const char *node;
 	bool rawio;
 	size_t page;
@@ -1416,10 +1464,14 @@ static int fuzz_init(struct fuzz *f, const char *node, __u64 seed)
 	return hole_unmapped(f) ? 0 : fail_errno(EADDRINUSE);
 }
 
-/* Run up to @iterations calls or for up to @seconds, whichever ends first */
+/*
+ * Run root's share of the budget, or nobody's if @nobody: its calls or its
+ * time, whichever ends first
+ */
 static void fuzz_run(struct __test_metadata *_metadata, struct fuzz *f,
-		     unsigned long iterations, double seconds)
+		     bool nobody)
 {
+	struct fuzz_budget b = fuzz_share(f->budget, nobody);
 	double start = now_sec();
 	char counts[128];
 	__u32 v;
@@ -1430,8 +1482,8 @@ static void fuzz_run(struct __test_metadata *_metadata, struct fuzz *f,
 		EXPECT_OK(-1);
 		return;
 	}
-	while (f->st->iterations < iterations &&
-	       now_sec() - start < seconds) {
+	while (f->st->iterations < b.iterations &&
+	       now_sec() - start < b.seconds) {
 		if (f->m.lost_track || f->m.age++ > 100 + rnd_below(&f->rng, 800)) {
 			if (fuzz_reopen(f)) {
 				EXPECT_OK(-1);
@@ -1465,21 +1517,6 @@ static void fuzz_run(struct __test_metadata *_metadata, struct fuzz *f,
 		     ARRAY_SIZE(fuzz_errnos));
 }
 
-static unsigned long env_ulong(const char *name, unsigned long def)
-{
-	const char *s = getenv(name);
-	char *end;
-	unsigned long v;
-
-	if (!s || !*s)
-		return def;
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || *end)
-		return def;
-	return v;
-}
-
 FIXTURE(fwctl_fuzz)
 {
 	struct mock_inst inst;
@@ -1487,8 +1524,6 @@ FIXTURE(fwctl_fuzz)
 	__u64 uctxs;
 	bool chmodded;
 	struct fuzz f;
-	unsigned long iterations;
-	double seconds;
 };
 
 FIXTURE_SETUP(fwctl_fuzz)
@@ -1503,9 +1538,8 @@ FIXTURE_SETUP(fwctl_fuzz)
 	ASSERT_OK(mock_counter("objects", &self->objects));
 	ASSERT_OK(mock_counter("uctxs", &self->uctxs));
 	ASSERT_OK(mock_inst_add(&self->inst, FUZZ_FIRST_ID));
-	self->iterations = env_ulong("FWCTL_FUZZ_ITERATIONS",
-				     FUZZ_ITERATIONS_DEFAULT);
-	self->seconds = env_ulong("FWCTL_FUZZ_SECONDS", FUZZ_SECONDS_DEFAULT);
+	self->f.budget = fuzz_budget(FUZZ_ITERATIONS_DEFAULT,
+				     FUZZ_SECONDS_DEFAULT);
 }
 
 FIXTURE_TEARDOWN(fwctl_fuzz)
@@ -1527,9 +1561,7 @@ FIXTURE_TEARDOWN(fwctl_fuzz)
 TEST_F_TIMEOUT(fwctl_fuzz, root, 240)
 {
 	ASSERT_TRUE(cap_effective(CAP_SYS_RAWIO));
-	fuzz_run(_metadata, &self->f,
-		 self->iterations * (100 - FUZZ_NOBODY_SHARE) / 100,
-		 self->seconds * (100 - FUZZ_NOBODY_SHARE) / 100.0);
+	fuzz_run(_metadata, &self->f, false);
 }
 
 /* The same as an unprivileged user, on a node anyone may open */
@@ -1551,9 +1583,7 @@ TEST_F_TIMEOUT(fwctl_fuzz, nobody, 120)
 		EXPECT_OK(become_user(NOBODY, NOBODY));
 		EXPECT_FALSE(cap_effective(CAP_SYS_RAWIO));
 		if (getuid() == NOBODY)
-			fuzz_run(_metadata, &self->f,
-				 self->iterations * FUZZ_NOBODY_SHARE / 100,
-				 self->seconds * FUZZ_NOBODY_SHARE / 100.0);
+			fuzz_run(_metadata, &self->f, true);
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
@@ -1628,6 +1658,7 @@ struct cxl_outcome {
 
 struct cxl_fuzz {
 	struct rng rng;
+	struct fuzz_budget budget;
 	int fd;
 	bool rawio;
 	/* The device's feature list, read before the run */
@@ -2185,18 +2216,19 @@ static int cxl_fuzz_init(struct cxl_fuzz *f, int fd, __u64 seed)
 	return _cxl_read_u32(fd, cxl_test_feat_uuid, &f->val);
 }
 
+/* The same as fuzz_run() */
 static void cxl_fuzz_run(struct __test_metadata *_metadata,
-			 struct cxl_fuzz *f, unsigned long iterations,
-			 double seconds)
+			 struct cxl_fuzz *f, bool nobody)
 {
+	struct fuzz_budget b = fuzz_share(f->budget, nobody);
 	struct cxl_feat_entry ents[CXL_FUZZ_MAX_FEATS];
 	double start = now_sec();
 	unsigned int nr = 0;
 	char counts[128];
 
 	f->rawio = cap_effective(CAP_SYS_RAWIO);
-	while (f->st->iterations < iterations &&
-	       now_sec() - start < seconds) {
+	while (f->st->iterations < b.iterations &&
+	       now_sec() - start < b.seconds) {
 		cxl_fuzz_one(f);
 		if (!(++f->st->iterations % CXL_FUZZ_SYNC_EVERY))
 			cxl_fuzz_sync(f);
@@ -2221,8 +2253,6 @@ FIXTURE(cxl_fuzz)
 	struct cxl_memdevs cxl;
 	int fd;
 	struct cxl_fuzz f;
-	unsigned long iterations;
-	double seconds;
 };
 
 FIXTURE_SETUP(cxl_fuzz)
@@ -2237,10 +2267,8 @@ FIXTURE_SETUP(cxl_fuzz)
 	if (why)
 		SKIP(return, "%s", why);
 	ASSERT_OK(cxl_fuzz_init(&self->f, self->fd, fuzz_seed));
-	self->iterations = env_ulong("FWCTL_FUZZ_ITERATIONS",
-				     CXL_FUZZ_ITERATIONS_DEFAULT);
-	self->seconds = env_ulong("FWCTL_FUZZ_SECONDS",
-				  CXL_FUZZ_SECONDS_DEFAULT);
+	self->f.budget = fuzz_budget(CXL_FUZZ_ITERATIONS_DEFAULT,
+				     CXL_FUZZ_SECONDS_DEFAULT);
 }
 
 FIXTURE_TEARDOWN(cxl_fuzz)
@@ -2255,9 +2283,7 @@ FIXTURE_TEARDOWN(cxl_fuzz)
 TEST_F_TIMEOUT(cxl_fuzz, root, 120)
 {
 	ASSERT_TRUE(cap_effective(CAP_SYS_RAWIO));
-	cxl_fuzz_run(_metadata, &self->f,
-		     self->iterations * (100 - FUZZ_NOBODY_SHARE) / 100,
-		     self->seconds * (100 - FUZZ_NOBODY_SHARE) / 100.0);
+	cxl_fuzz_run(_metadata, &self->f, false);
 }
 
 /* The same as nobody without capabilities, on the FD root opened */
@@ -2275,9 +2301,7 @@ TEST_F_TIMEOUT(cxl_fuzz, nobody, 90)
 		EXPECT_OK(become_user(NOBODY, NOBODY));
 		EXPECT_FALSE(cap_effective(CAP_SYS_RAWIO));
 		if (getuid() == NOBODY)
-			cxl_fuzz_run(_metadata, &self->f,
-				     self->iterations * FUZZ_NOBODY_SHARE / 100,
-				     self->seconds * FUZZ_NOBODY_SHARE / 100.0);
+			cxl_fuzz_run(_metadata, &self->f, true);
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
