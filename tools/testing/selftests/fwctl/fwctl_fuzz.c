@@ -30,7 +30,6 @@
 
 #include <assert.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <time.h>
 
 #define FUZZ_FIRST_ID 1100
@@ -97,6 +96,14 @@ static struct fuzz_budget fuzz_share(struct fuzz_budget b, bool nobody)
 	b.iterations = b.iterations * pct / 100;
 	b.seconds = b.seconds * pct / 100.0;
 	return b;
+}
+
+/* In a child: become nobody, without capabilities; whether that worked */
+static bool fuzz_become_nobody(struct __test_metadata *_metadata)
+{
+	EXPECT_OK(become_user(NOBODY, NOBODY));
+	EXPECT_FALSE(cap_effective(CAP_SYS_RAWIO));
+	return getuid() == NOBODY;
 }
 
 /* A deterministic generator, so that a seed replays the same run */
@@ -1564,31 +1571,25 @@ TEST_F_TIMEOUT(fwctl_fuzz, root, 240)
 	fuzz_run(_metadata, &self->f, false);
 }
 
+/* nobody's run of fuzzer @arg, in a child */
+static void fuzz_run_nobody(struct __test_metadata *_metadata, void *arg)
+{
+	struct fuzz *f = arg;
+
+	/* A different stream than root's, from the same seed */
+	f->rng.state = ~fuzz_seed;
+	if (fuzz_become_nobody(_metadata))
+		fuzz_run(_metadata, f, true);
+}
+
 /* The same as an unprivileged user, on a node anyone may open */
 TEST_F_TIMEOUT(fwctl_fuzz, nobody, 120)
 {
 	struct stat st;
-	int status;
-	pid_t pid;
 
 	ASSERT_OK(chmod(self->inst.node, 0666));
 	self->chmodded = true;
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		/* A different stream than root's, from the same seed */
-		self->f.rng.state = ~fuzz_seed;
-		EXPECT_OK(become_user(NOBODY, NOBODY));
-		EXPECT_FALSE(cap_effective(CAP_SYS_RAWIO));
-		if (getuid() == NOBODY)
-			fuzz_run(_metadata, &self->f, true);
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	ASSERT_EQ(0, WEXITSTATUS(status));
+	run_in_child(_metadata, fuzz_run_nobody, &self->f);
 	EXPECT_LT(0UL, self->f.st->iterations);
 
 	ASSERT_OK(chmod(self->inst.node, 0600));
@@ -2286,27 +2287,20 @@ TEST_F_TIMEOUT(cxl_fuzz, root, 120)
 	cxl_fuzz_run(_metadata, &self->f, false);
 }
 
+/* The same as fuzz_run_nobody() */
+static void cxl_fuzz_run_nobody(struct __test_metadata *_metadata, void *arg)
+{
+	struct cxl_fuzz *f = arg;
+
+	f->rng.state = ~f->rng.state;
+	if (fuzz_become_nobody(_metadata))
+		cxl_fuzz_run(_metadata, f, true);
+}
+
 /* The same as nobody without capabilities, on the FD root opened */
 TEST_F_TIMEOUT(cxl_fuzz, nobody, 90)
 {
-	int status;
-	pid_t pid;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		self->f.rng.state = ~self->f.rng.state;
-		EXPECT_OK(become_user(NOBODY, NOBODY));
-		EXPECT_FALSE(cap_effective(CAP_SYS_RAWIO));
-		if (getuid() == NOBODY)
-			cxl_fuzz_run(_metadata, &self->f, true);
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	ASSERT_EQ(0, WEXITSTATUS(status));
+	run_in_child(_metadata, cxl_fuzz_run_nobody, &self->f);
 	EXPECT_LT(0UL, self->f.st->iterations);
 }
 
