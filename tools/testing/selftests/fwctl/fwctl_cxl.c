@@ -428,6 +428,11 @@ static __u32 build_set_feature(void *in, size_t len, __u32 val)
 			     sizeof(p));
 }
 
+static __u32 build_set_other(void *in, size_t len)
+{
+	return build_set_feature(in, len, OTHER_VAL);
+}
+
 /* Assert that request @in of @in_len bytes fails with @err at @scope */
 #define test_err_req(_errno, fd, scope, in, in_len)                     \
 	({                                                              \
@@ -438,20 +443,64 @@ static __u32 build_set_feature(void *in, size_t len, __u32 val)
 				      sizeof(__r.buf)));                \
 	})
 
+/* A request that works, and the scope it is sent at */
+struct good_req {
+	__u32 (*build)(void *in, size_t len);
+	__u32 scope;
+};
+
+/*
+ * One of each command, a Set Feature at both scopes that allow it, for the
+ * tests below to break one way at a time
+ */
+enum { REQ_SUP, REQ_GET, REQ_SET, REQ_SET_FULL };
+
+static const struct good_req good_reqs[] = {
+	[REQ_SUP] = { build_get_supported, FWCTL_RPC_CONFIGURATION },
+	[REQ_GET] = { build_get_feature, FWCTL_RPC_CONFIGURATION },
+	[REQ_SET] = { build_set_other, FWCTL_RPC_DEBUG_WRITE },
+	[REQ_SET_FULL] = { build_set_other, FWCTL_RPC_DEBUG_WRITE_FULL },
+};
+
+/* The header fields the tests set, by their offset */
+#define HDR_OPCODE offsetof(struct fwctl_rpc_cxl_hdr, opcode)
+#define HDR_FLAGS offsetof(struct fwctl_rpc_cxl_hdr, flags)
+#define HDR_OP_SIZE offsetof(struct fwctl_rpc_cxl_hdr, op_size)
+#define HDR_RESERVED1 offsetof(struct fwctl_rpc_cxl_hdr, reserved1)
+
+/* Assert that request @r fails with EINVAL once header @field is @val */
+static void test_bad_field(struct __test_metadata *_metadata, int fd,
+			   const struct good_req *r, size_t field, __u32 val)
+{
+	union cxl_req in;
+	__u32 in_len;
+
+	in_len = r->build(in.buf, sizeof(in.buf));
+	memcpy(in.buf + field, &val, sizeof(val));
+	test_err_req(EINVAL, fd, r->scope, in.buf, in_len);
+}
+
+/* Assert that request @r fails with EINVAL if only @in_len bytes are sent */
+static void test_short_req(struct __test_metadata *_metadata, int fd,
+			   const struct good_req *r, __u32 in_len)
+{
+	union cxl_req in;
+
+	r->build(in.buf, sizeof(in.buf));
+	test_err_req(EINVAL, fd, r->scope, in.buf, in_len);
+}
+
 /* A request shorter than the 16-byte header */
 TEST_F(cxl, short_request)
 {
 	static const __u32 lens[] = { 0, 1, 4, 8, 12, 15 };
-	union cxl_req in;
 	unsigned int i;
 
 	for (i = 0; i != ARRAY_SIZE(lens); i++) {
-		build_get_supported(in.buf, sizeof(in.buf));
-		test_err_req(EINVAL, self->fd, FWCTL_RPC_CONFIGURATION, in.buf,
-			     lens[i]);
-		build_set_feature(in.buf, sizeof(in.buf), OTHER_VAL);
-		test_err_req(EINVAL, self->fd, FWCTL_RPC_DEBUG_WRITE, in.buf,
-			     lens[i]);
+		test_short_req(_metadata, self->fd, &good_reqs[REQ_SUP],
+			       lens[i]);
+		test_short_req(_metadata, self->fd, &good_reqs[REQ_SET],
+			       lens[i]);
 	}
 	test_cxl_value(self->fd, CXL_TEST_FEAT_PROBE_VAL);
 }
@@ -464,22 +513,20 @@ TEST_F(cxl, unknown_opcode)
 		0x10500, 0x10501, 0x10502, 0x80000500, 0xffff0501,
 		0xffffffff,
 	};
-	union cxl_req in;
 	unsigned int i, j;
-	__u32 in_len;
 
 	for (i = 0; i != ARRAY_SIZE(opcodes); i++) {
 		for (j = 0; j != ARRAY_SIZE(all_scopes); j++) {
-			in_len = build_get_supported(in.buf, sizeof(in.buf));
-			in.hdr.opcode = opcodes[i];
-			test_err_req(EINVAL, self->fd, all_scopes[j], in.buf,
-				     in_len);
+			const struct good_req sup = {
+				build_get_supported, all_scopes[j]
+			};
+
+			test_bad_field(_metadata, self->fd, &sup, HDR_OPCODE,
+				       opcodes[i]);
 		}
 		/* With a Set Feature's payload */
-		in_len = build_set_feature(in.buf, sizeof(in.buf), OTHER_VAL);
-		in.hdr.opcode = opcodes[i];
-		test_err_req(EINVAL, self->fd, FWCTL_RPC_DEBUG_WRITE, in.buf,
-			     in_len);
+		test_bad_field(_metadata, self->fd, &good_reqs[REQ_SET],
+			       HDR_OPCODE, opcodes[i]);
 	}
 	test_cxl_value(self->fd, CXL_TEST_FEAT_PROBE_VAL);
 }
@@ -488,38 +535,15 @@ TEST_F(cxl, unknown_opcode)
 TEST_F(cxl, reserved_fields)
 {
 	static const __u32 vals[] = { 1, 0x100, 0x80000000, UINT32_MAX };
-	union cxl_req in;
-	unsigned int i, rsvd;
-	__u32 in_len;
+	unsigned int i, rsvd, j;
 
-	for (i = 0; i != ARRAY_SIZE(vals); i++) {
-		for (rsvd = 0; rsvd != 2; rsvd++) {
-			in_len = build_get_supported(in.buf, sizeof(in.buf));
-			if (rsvd)
-				in.hdr.reserved1 = vals[i];
-			else
-				in.hdr.flags = vals[i];
-			test_err_req(EINVAL, self->fd, FWCTL_RPC_CONFIGURATION,
-				     in.buf, in_len);
-
-			in_len = build_get_feature(in.buf, sizeof(in.buf));
-			if (rsvd)
-				in.hdr.reserved1 = vals[i];
-			else
-				in.hdr.flags = vals[i];
-			test_err_req(EINVAL, self->fd, FWCTL_RPC_CONFIGURATION,
-				     in.buf, in_len);
-
-			in_len = build_set_feature(in.buf, sizeof(in.buf),
-						   OTHER_VAL);
-			if (rsvd)
-				in.hdr.reserved1 = vals[i];
-			else
-				in.hdr.flags = vals[i];
-			test_err_req(EINVAL, self->fd, FWCTL_RPC_DEBUG_WRITE,
-				     in.buf, in_len);
-		}
-	}
+	for (i = 0; i != ARRAY_SIZE(vals); i++)
+		for (rsvd = 0; rsvd != 2; rsvd++)
+			for (j = REQ_SUP; j <= REQ_SET; j++)
+				test_bad_field(_metadata, self->fd,
+					       &good_reqs[j],
+					       rsvd ? HDR_RESERVED1 : HDR_FLAGS,
+					       vals[i]);
 	test_cxl_value(self->fd, CXL_TEST_FEAT_PROBE_VAL);
 }
 
@@ -534,15 +558,12 @@ TEST_F(cxl, truncated_payload)
 		0xfffffff0, 0xffffffef, 0xffffffff, 0x80000000,
 	};
 	union cxl_req in;
-	unsigned int i;
+	unsigned int i, j;
 	__u32 len;
 
 	/* Get Supported Features: 16 + 8 */
-	for (len = CXL_REQ_HDR_LEN; len < CXL_REQ_HDR_LEN + 8; len++) {
-		build_get_supported(in.buf, sizeof(in.buf));
-		test_err_req(EINVAL, self->fd, FWCTL_RPC_CONFIGURATION, in.buf,
-			     len);
-	}
+	for (len = CXL_REQ_HDR_LEN; len < CXL_REQ_HDR_LEN + 8; len++)
+		test_short_req(_metadata, self->fd, &good_reqs[REQ_SUP], len);
 	build_get_supported(in.buf, sizeof(in.buf));
 	r.len = CXL_SUP_OUT_LEN(1);
 	ASSERT_OK(_cxl_rpc(self->fd, FWCTL_RPC_CONFIGURATION, in.buf,
@@ -551,14 +572,11 @@ TEST_F(cxl, truncated_payload)
 	ASSERT_EQ(CXL_RC_SUCCESS, r.retval);
 
 	/* Get Feature: 16 + 21 */
-	for (len = CXL_REQ_HDR_LEN; len < CXL_REQ_HDR_LEN + 21; len += 4) {
-		build_get_feature(in.buf, sizeof(in.buf));
-		test_err_req(EINVAL, self->fd, FWCTL_RPC_CONFIGURATION, in.buf,
-			     len);
-	}
+	for (len = CXL_REQ_HDR_LEN; len < CXL_REQ_HDR_LEN + 21; len += 4)
+		test_short_req(_metadata, self->fd, &good_reqs[REQ_GET], len);
+	test_short_req(_metadata, self->fd, &good_reqs[REQ_GET],
+		       CXL_REQ_HDR_LEN + 20);
 	build_get_feature(in.buf, sizeof(in.buf));
-	test_err_req(EINVAL, self->fd, FWCTL_RPC_CONFIGURATION, in.buf,
-		     CXL_REQ_HDR_LEN + 20);
 	r.len = CXL_GET_OUT_LEN(4);
 	ASSERT_OK(_cxl_rpc(self->fd, FWCTL_RPC_CONFIGURATION, in.buf,
 			   CXL_REQ_HDR_LEN + 21, &r));
@@ -567,15 +585,12 @@ TEST_F(cxl, truncated_payload)
 	ASSERT_EQ(CXL_TEST_FEAT_PROBE_VAL, cxl_reply_le32(&r, 0));
 
 	/* Set Feature: 16 + 36 */
-	for (len = CXL_REQ_HDR_LEN; len < CXL_REQ_HDR_LEN + 36; len += 5) {
-		build_set_feature(in.buf, sizeof(in.buf), OTHER_VAL);
-		test_err_req(EINVAL, self->fd, FWCTL_RPC_DEBUG_WRITE, in.buf,
-			     len);
-	}
-	build_set_feature(in.buf, sizeof(in.buf), OTHER_VAL);
-	test_err_req(EINVAL, self->fd, FWCTL_RPC_DEBUG_WRITE, in.buf,
-		     CXL_REQ_HDR_LEN + 35);
+	for (len = CXL_REQ_HDR_LEN; len < CXL_REQ_HDR_LEN + 36; len += 5)
+		test_short_req(_metadata, self->fd, &good_reqs[REQ_SET], len);
+	test_short_req(_metadata, self->fd, &good_reqs[REQ_SET],
+		       CXL_REQ_HDR_LEN + 35);
 	test_cxl_value(self->fd, CXL_TEST_FEAT_PROBE_VAL);
+	build_set_feature(in.buf, sizeof(in.buf), OTHER_VAL);
 	ASSERT_OK(_cxl_rpc(self->fd, FWCTL_RPC_DEBUG_WRITE, in.buf,
 			   CXL_REQ_HDR_LEN + 36, &r));
 	ASSERT_EQ(CXL_SET_OUT_LEN, r.out_len);
@@ -585,22 +600,10 @@ TEST_F(cxl, truncated_payload)
 			   CXL_TEST_FEAT_PROBE_VAL);
 
 	/* An op_size for which 16 + op_size overflows 32 bits */
-	for (i = 0; i != ARRAY_SIZE(huge); i++) {
-		len = build_get_supported(in.buf, sizeof(in.buf));
-		in.hdr.op_size = huge[i];
-		test_err_req(EINVAL, self->fd, FWCTL_RPC_CONFIGURATION, in.buf,
-			     len);
-		len = build_get_feature(in.buf, sizeof(in.buf));
-		in.hdr.op_size = huge[i];
-		test_err_req(EINVAL, self->fd, FWCTL_RPC_CONFIGURATION, in.buf,
-			     len);
-		len = build_set_feature(in.buf, sizeof(in.buf), OTHER_VAL);
-		in.hdr.op_size = huge[i];
-		test_err_req(EINVAL, self->fd, FWCTL_RPC_DEBUG_WRITE, in.buf,
-			     len);
-		test_err_req(EINVAL, self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
-			     in.buf, len);
-	}
+	for (i = 0; i != ARRAY_SIZE(huge); i++)
+		for (j = 0; j != ARRAY_SIZE(good_reqs); j++)
+			test_bad_field(_metadata, self->fd, &good_reqs[j],
+				       HDR_OP_SIZE, huge[i]);
 	test_cxl_value(self->fd, CXL_TEST_FEAT_PROBE_VAL);
 }
 
@@ -610,30 +613,20 @@ TEST_F(cxl, op_size)
 	static const __u32 sup[] = { 0, 4, 7, 9, 16, 21 };
 	static const __u32 get[] = { 0, 8, 16, 20, 22, 32 };
 	static const __u32 set[] = { 0, 8, 16, 31, 32 };
-	union cxl_req in;
 	unsigned int i;
-	__u32 len;
 
 	/* in_len always covers the payload; only op_size is wrong */
-	for (i = 0; i != ARRAY_SIZE(sup); i++) {
-		len = build_get_supported(in.buf, sizeof(in.buf));
-		in.hdr.op_size = sup[i];
-		test_err_req(EINVAL, self->fd, FWCTL_RPC_CONFIGURATION, in.buf,
-			     len);
-	}
-	for (i = 0; i != ARRAY_SIZE(get); i++) {
-		len = build_get_feature(in.buf, sizeof(in.buf));
-		in.hdr.op_size = get[i];
-		test_err_req(EINVAL, self->fd, FWCTL_RPC_CONFIGURATION, in.buf,
-			     len);
-	}
+	for (i = 0; i != ARRAY_SIZE(sup); i++)
+		test_bad_field(_metadata, self->fd, &good_reqs[REQ_SUP],
+			       HDR_OP_SIZE, sup[i]);
+	for (i = 0; i != ARRAY_SIZE(get); i++)
+		test_bad_field(_metadata, self->fd, &good_reqs[REQ_GET],
+			       HDR_OP_SIZE, get[i]);
 	for (i = 0; i != ARRAY_SIZE(set); i++) {
-		len = build_set_feature(in.buf, sizeof(in.buf), OTHER_VAL);
-		in.hdr.op_size = set[i];
-		test_err_req(EINVAL, self->fd, FWCTL_RPC_DEBUG_WRITE, in.buf,
-			     len);
-		test_err_req(EINVAL, self->fd, FWCTL_RPC_DEBUG_WRITE_FULL,
-			     in.buf, len);
+		test_bad_field(_metadata, self->fd, &good_reqs[REQ_SET],
+			       HDR_OP_SIZE, set[i]);
+		test_bad_field(_metadata, self->fd, &good_reqs[REQ_SET_FULL],
+			       HDR_OP_SIZE, set[i]);
 	}
 	test_cxl_value(self->fd, CXL_TEST_FEAT_PROBE_VAL);
 }
