@@ -237,7 +237,9 @@ static int cxl_read_feature(struct cxl_mailbox *cxl_mbox, const uuid_t *uuid,
 		return -EINVAL;
 
 	while (*received < size) {
-		size_t chunk = min(size - *received, cxl_mbox->payload_size);
+		/* count is 16 bits: a 64 KiB payload must not read as 0 */
+		size_t chunk = min3(size - *received, cxl_mbox->payload_size,
+				    (size_t)U16_MAX);
 		struct cxl_mbox_cmd cmd = {
 			.opcode = CXL_MBOX_OP_GET_FEATURE,
 			.size_in = sizeof(in),
@@ -280,12 +282,13 @@ size_t cxl_get_feature(struct cxl_mailbox *cxl_mbox, const uuid_t *feat_uuid,
 {
 	size_t received;
 	u16 rc_dev;
+	int rc;
 
-	cxl_read_feature(cxl_mbox, feat_uuid, selection, feat_out,
-			 feat_out_size, offset, &received, &rc_dev);
+	rc = cxl_read_feature(cxl_mbox, feat_uuid, selection, feat_out,
+			      feat_out_size, offset, &received, &rc_dev);
 	if (return_code)
 		*return_code = rc_dev;
-	return rc_dev == CXL_MBOX_CMD_RC_SUCCESS ? received : 0;
+	return rc ? 0 : received;
 }
 EXPORT_SYMBOL_NS_GPL(cxl_get_feature, CXL);
 
@@ -419,6 +422,14 @@ EXPORT_SYMBOL_IF_KUNIT(cxl_feature_set_min_scope);
 
 #define CXLCTL_HDR_SIZE sizeof(struct fwctl_rpc_cxl_hdr)
 #define CXLCTL_OUT_HDR_SIZE sizeof(struct fwctl_rpc_cxl_out_hdr)
+/*
+ * The fwctl core copies at most 2 MiB of a response: a Get Supported
+ * Features reply holds no more entries than fit, and the caller asks again
+ * from the next start_idx.
+ */
+#define CXLCTL_MAX_SUP_ENTRIES						\
+	((SZ_2M - sizeof(struct fwctl_rpc_cxl_out) - CXL_FEAT_HDR_SIZE) /	\
+	 CXL_FEAT_ENTRY_SIZE)
 
 /*
  * Every check of a request that needs no device state, before any of it is
@@ -532,7 +543,7 @@ static void *cxlctl_get_supported_features(struct cxl_features_state *cxlfs,
 	if (start >= entries->num_features)
 		return ERR_PTR(-EINVAL);
 	n = le32_to_cpu(in->count) / CXL_FEAT_ENTRY_SIZE;
-	n = min(n, entries->num_features - start);
+	n = min3(n, entries->num_features - start, CXLCTL_MAX_SUP_ENTRIES);
 
 	out = cxlctl_alloc_out(CXL_FEAT_HDR_SIZE + n * CXL_FEAT_ENTRY_SIZE,
 			       out_len);
@@ -673,7 +684,7 @@ static const struct fwctl_cmd_spec cxlctl_commands[] = {
 		   CONFIGURATION, sizeof(struct cxl_mbox_get_sup_feats_in),
 		   sizeof(struct fwctl_rpc_cxl_out) + CXL_FEAT_HDR_SIZE,
 		   sizeof(struct fwctl_rpc_cxl_out) + CXL_FEAT_HDR_SIZE +
-			   U16_MAX * CXL_FEAT_ENTRY_SIZE),
+			   CXLCTL_MAX_SUP_ENTRIES * CXL_FEAT_ENTRY_SIZE),
 	CXLCTL_CMD(GET_FEATURE, "get_feature", CONFIGURATION,
 		   sizeof(struct cxl_mbox_get_feat_in),
 		   sizeof(struct fwctl_rpc_cxl_out),
