@@ -31,7 +31,8 @@ typedef unsigned char __uapi_uuid_t[16];
 /**
  * struct cxl_mbox_get_sup_feats_in - Get Supported Features input
  * @count: Bytes of output wanted: the 8-byte output header plus 48 bytes
- *	for each entry to return
+ *	for each entry to return. Through fwctl the kernel returns count / 48
+ *	entries, as upstream Linux does (see fwctl-cxl.rst).
  * @start_idx: Index of the first entry to return
  * @reserved: Reserved, zero
  */

@@ -42,7 +42,7 @@ struct fwctl_rpc_cxl {
 
 /**
  * struct fwctl_rpc_cxl_out - FWCTL_RPC response of a CXL device
- * @size: Bytes of @payload that the device returned
+ * @size: Bytes of @payload
  * @retval: The CXL mailbox return code; 0 is success
  * @get_sup_feats_out: Payload of Get Supported Features
  * @payload: The payload as bytes
