@@ -59,25 +59,40 @@ EXPORT_SYMBOL_NS_GPL(to_cxlfs, CXL);
 #define CXL_FEAT_HDR_SIZE sizeof(struct cxl_mbox_get_sup_feats_out_hdr)
 #define CXL_FEAT_ENTRY_SIZE sizeof(struct cxl_feat_entry)
 
-/* How many features the device has: a Get Supported Features of no entry */
-static int cxl_count_features(struct cxl_mailbox *cxl_mbox)
+/*
+ * One Get Supported Features command: @size bytes of output (the header and
+ * the entries wanted) from @start into @out. Returns the bytes the device
+ * wrote, at least the header, or a negative errno.
+ */
+static int cxl_get_sup_feats(struct cxl_mailbox *cxl_mbox, u16 start,
+			     void *out, size_t size)
 {
-	struct cxl_mbox_get_sup_feats_out_hdr out = {};
 	struct cxl_mbox_get_sup_feats_in in = {
-		.count = cpu_to_le32(CXL_FEAT_HDR_SIZE),
+		.count = cpu_to_le32(size),
+		.start_idx = cpu_to_le16(start),
 	};
 	struct cxl_mbox_cmd cmd = {
 		.opcode = CXL_MBOX_OP_GET_SUPPORTED_FEATURES,
 		.size_in = sizeof(in),
 		.payload_in = &in,
-		.size_out = sizeof(out),
-		.payload_out = &out,
-		.min_out = sizeof(out),
+		.size_out = size,
+		.payload_out = out,
+		.min_out = CXL_FEAT_HDR_SIZE,
 	};
 	int rc;
 
 	rc = cxl_internal_send_cmd(cxl_mbox, &cmd);
-	if (rc)
+	return rc ?: cmd.size_out;
+}
+
+/* How many features the device has: a Get Supported Features of no entry */
+static int cxl_count_features(struct cxl_mailbox *cxl_mbox)
+{
+	struct cxl_mbox_get_sup_feats_out_hdr out = {};
+	int rc;
+
+	rc = cxl_get_sup_feats(cxl_mbox, 0, &out, sizeof(out));
+	if (rc < 0)
 		return rc;
 	return le16_to_cpu(out.supported_feats);
 }
@@ -105,28 +120,16 @@ static int cxl_read_features(struct cxl_mailbox *cxl_mbox,
 
 	while (got < total) {
 		size_t want = min_t(size_t, total - got, per_cmd);
-		size_t size = CXL_FEAT_HDR_SIZE + want * CXL_FEAT_ENTRY_SIZE;
-		struct cxl_mbox_get_sup_feats_in in = {
-			.count = cpu_to_le32(size),
-			.start_idx = cpu_to_le16(got),
-		};
-		struct cxl_mbox_cmd cmd = {
-			.opcode = CXL_MBOX_OP_GET_SUPPORTED_FEATURES,
-			.size_in = sizeof(in),
-			.payload_in = &in,
-			.size_out = size,
-			.payload_out = out,
-			.min_out = CXL_FEAT_HDR_SIZE,
-		};
 		size_t n;
 		int rc;
 
-		rc = cxl_internal_send_cmd(cxl_mbox, &cmd);
-		if (rc)
+		rc = cxl_get_sup_feats(cxl_mbox, got, out, CXL_FEAT_HDR_SIZE +
+				       want * CXL_FEAT_ENTRY_SIZE);
+		if (rc < 0)
 			return rc;
 		n = le16_to_cpu(out->num_entries);
 		if (!n || n > want ||
-		    cmd.size_out != CXL_FEAT_HDR_SIZE + n * CXL_FEAT_ENTRY_SIZE)
+		    (size_t)rc != CXL_FEAT_HDR_SIZE + n * CXL_FEAT_ENTRY_SIZE)
 			return -EIO;
 		memcpy(&entries->ent[got], out->ents, n * CXL_FEAT_ENTRY_SIZE);
 		got += n;
@@ -595,7 +598,7 @@ static void *cxlctl_get_feature(struct cxl_features_state *cxlfs,
 	size_t count = le16_to_cpu(in->count), received;
 	struct fwctl_rpc_cxl_out *out;
 	u16 return_code;
-	int rc;
+	int rc, err;
 
 	out = cxlctl_alloc_out(count, out_len);
 	if (IS_ERR(out))
@@ -604,9 +607,10 @@ static void *cxlctl_get_feature(struct cxl_features_state *cxlfs,
 			      in->selection, out->payload, count,
 			      le16_to_cpu(in->offset), &received,
 			      &return_code);
-	if (cxlctl_mbox_errno(rc, return_code)) {
+	err = cxlctl_mbox_errno(rc, return_code);
+	if (err) {
 		kvfree(out);
-		return ERR_PTR(cxlctl_mbox_errno(rc, return_code));
+		return ERR_PTR(err);
 	}
 	if (rc) {
 		/* Drop whatever part arrived: size says nothing came */
@@ -627,7 +631,7 @@ static void *cxlctl_set_feature(struct cxl_features_state *cxlfs,
 	size_t data = rpc->op_size - sizeof(struct cxl_mbox_set_feat_hdr);
 	struct fwctl_rpc_cxl_out *out;
 	u16 return_code;
-	int rc;
+	int rc, err;
 
 	rc = cxlctl_check_set_feature(cxlfs, rpc, scope);
 	if (rc)
@@ -638,9 +642,10 @@ static void *cxlctl_set_feature(struct cxl_features_state *cxlfs,
 	rc = cxl_set_feature(&cxlfs->cxlds->cxl_mbox, &in->uuid, in->version,
 			     in->feat_data, data, le32_to_cpu(in->flags),
 			     le16_to_cpu(in->offset), &return_code);
-	if (cxlctl_mbox_errno(rc, return_code)) {
+	err = cxlctl_mbox_errno(rc, return_code);
+	if (err) {
 		kvfree(out);
-		return ERR_PTR(cxlctl_mbox_errno(rc, return_code));
+		return ERR_PTR(err);
 	}
 	out->retval = return_code;
 	return out;
