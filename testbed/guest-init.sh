@@ -53,8 +53,12 @@ unload() {
 }
 
 # The debug guest has a modprobe tree with the CXL core and cxl_test.
+CXL_TEST=0
+if [ -n "$(find /lib/modules -name cxl_mock_mem.ko 2>/dev/null)" ]; then
+	CXL_TEST=1
+fi
 have_cxl_test() {
-	[ -n "$(find /lib/modules -name cxl_mock_mem.ko 2>/dev/null)" ]
+	[ "$CXL_TEST" = 1 ]
 }
 
 # probe NAME: modprobe, marked as a load for the result parser.
