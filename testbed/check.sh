@@ -44,6 +44,7 @@ count_guest() { # PHASE LOG TAINT_BITS
 	rm -f "$sum"
 	python3 "$TESTBED_DIR/parse.py" --phase "$1" --expected-taint "$3" "${expect[@]}" \
 		--uapi "$TESTBED_DIR/../include/uapi/fwctl/fwctl.h" \
+		--docs "$TESTBED_DIR/../Documentation/userspace-api/fwctl" \
 		--summary "$sum" "$2" || true
 	if [[ -f $sum ]]; then
 		read -r pass fail skip <"$sum"

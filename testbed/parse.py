@@ -29,11 +29,17 @@ Nothing that did not run may count as a pass:
   - with --expect-selftests and --expect-kunit (what the host put in the
     initramfs), every expected program and KUnit suite that did not report
     at all fails.
+With --docs, each policy table of the driver pages (an rst table right
+after a ".. fwctl-policy: DRIVER" comment) must equal the policy the
+driver's KUnit suite derived from the driver's own checks and printed as
+"policy DRIVER key=value ..." lines: one result per table.
 Prints a table and every failure with the console lines behind it, and
 writes "PASS FAIL SKIP" to --summary.
 """
 
 import argparse
+import glob
+import os
 import re
 import sys
 
@@ -53,7 +59,8 @@ BAD = re.compile(
     r"|Kernel panic")
 TAINT_LETTERS = "PFSRMBUDAWCIOELKXTNJ"
 FWCTL_MODULES = ("fwctl", "fwctl_mock", "fwctl_kunit", "cxl_core", "cxl_mock",
-                 "cxl_mock_mem", "cxl_test", "cxl_features_kunit")
+                 "cxl_mock_mem", "cxl_test", "cxl_features_kunit", "mlx5_fwctl",
+                 "mlx5_fwctl_kunit", "pds_fwctl", "pds_fwctl_kunit")
 
 
 class Results:
@@ -460,6 +467,80 @@ def check_spec(lines, marks, res, uapi):
                            f"only in the docs: {sorted(doc_errnos - spec_errnos)}"])
 
 
+# The keys of a policy row: the console line's key=value pairs and the
+# columns of the docs table that hold them (the others are names).
+POLICY_KEYS = {
+    "mlx5": (("opcode", 0), ("op_mod", 1), ("scope", -1)),
+    "pds": (("attr", 0), ("scope", -1)),
+}
+POLICY_LINE = re.compile(r"\bpolicy (\w+) ((?:\w+=\S+\s*)+)$")
+TABLE_BORDER = re.compile(r"^=+(\s+=+)+\s*$")
+
+
+def doc_policies(docdir):
+    """{driver: (file, set of key tuples)} of every policy table in docdir;
+    the set is None when a driver has more than one table."""
+    tables = {}
+    for path in sorted(glob.glob(os.path.join(docdir, "*.rst"))):
+        with open(path) as f:
+            text = f.read().splitlines()
+        for i, line in enumerate(text):
+            m = re.match(r"^\.\. fwctl-policy: (\w+)\s*$", line)
+            if not m:
+                continue
+            drv = m.group(1)
+            cols = POLICY_KEYS.get(drv)
+            # border, header, border, rows, border
+            borders = [j for j in range(i + 1, len(text)) if TABLE_BORDER.match(text[j])][:3]
+            rows = set()
+            if cols and len(borders) == 3:
+                for row in text[borders[1] + 1:borders[2]]:
+                    cells = row.split()
+                    if len(cells) >= len(cols):
+                        rows.add(tuple(cells[c] for _, c in cols))
+            where = os.path.basename(path)
+            if drv in tables:
+                # Two tables of one driver: neither can be the policy.
+                tables[drv] = (f"{tables[drv][0]} and {where}", None)
+            else:
+                tables[drv] = (where, rows)
+    return tables
+
+
+def check_policies(lines, res, docdir, expected_kunit):
+    """Each docs policy table against what the driver's KUnit suite printed."""
+    printed = {}
+    for line in lines:
+        m = POLICY_LINE.search(strip_ts(line))
+        if not m or m.group(1) not in POLICY_KEYS:
+            continue
+        kv = dict(re.findall(r"(\w+)=(\S+)", m.group(2)))
+        keys = tuple(kv.get(k, "?") for k, _ in POLICY_KEYS[m.group(1)])
+        printed.setdefault(m.group(1), set()).add(keys)
+    tables = doc_policies(docdir)
+    for drv in sorted(set(tables) | set(printed)):
+        name = f"{drv} policy table in the docs matches the driver"
+        if drv not in tables:
+            res.add("docs", name, "fail", [f"no '.. fwctl-policy: {drv}' table in {docdir}"])
+            continue
+        path, want = tables[drv]
+        if want is None:
+            res.add("docs", name, "fail", [f"more than one '.. fwctl-policy: {drv}' table: {path}"])
+            continue
+        got = printed.get(drv)
+        if got is None:
+            # Only a run that had the driver's suite must show its policy.
+            if f"{drv}_fwctl" in (expected_kunit or []):
+                res.add("docs", name, "fail",
+                        [f"suite {drv}_fwctl ran but printed no 'policy {drv}' line"])
+            continue
+        ok = got == want and bool(want)
+        res.add("docs", name, "pass" if ok else "fail",
+                [] if ok else [f"{path}: {len(want)} rows, the driver: {len(got)}"]
+                + [f"only in {path}: {' '.join(x)}" for x in sorted(want - got)][:20]
+                + [f"only in the driver: {' '.join(x)}" for x in sorted(got - want)][:20])
+
+
 def name_list(arg):
     """A comma- or space-separated option as a list; None if not given."""
     return None if arg is None else [x for x in re.split(r"[,\s]+", arg) if x]
@@ -478,6 +559,8 @@ def main():
                     " suites must report (an empty list: at least one suite)")
     ap.add_argument("--summary", help="write 'PASS FAIL SKIP' to this file")
     ap.add_argument("--uapi", help="uAPI header to check the exported spec against")
+    ap.add_argument("--docs", help="directory of the driver pages whose policy tables"
+                    " are checked against the KUnit suites' policy lines")
     ap.add_argument("-v", "--verbose", action="store_true", help="list passing tests too")
     args = ap.parse_args()
 
@@ -490,6 +573,8 @@ def main():
         marks = [(i, x[x.find(MARK) + len(MARK):].strip())
                  for i, x in enumerate(lines) if MARK in x]
         check_spec(lines, marks, res, args.uapi)
+    if args.docs:
+        check_policies(lines, res, args.docs, name_list(args.expect_kunit))
 
     groups = []
     for g, _, _, _ in res.rows:
