@@ -145,6 +145,25 @@ if [ -f /lib/testbed/fwctl_kunit.ko ]; then
 	if have_cxl_test; then
 		probe cxl_features_kunit
 	fi
+	# The mlx5 and PDS driver suites, with mlx5_core and pds_core (no
+	# hardware: they fake the firmware). Their fail-nth cases need
+	# failslab to fail GFP_KERNEL allocations (nothing else arms it) and
+	# to do so quietly: by default each injected failure dumps a stack.
+	kunit_drivers=$(for m in mlx5_fwctl_kunit pds_fwctl_kunit; do
+		[ -n "$(find /lib/modules -name "$m.ko" 2>/dev/null)" ] && echo "$m"
+	done)
+	if [ -n "$kunit_drivers" ]; then
+		failslab=/sys/kernel/debug/failslab
+		saved_gfp_wait=$(cat $failslab/ignore-gfp-wait 2>/dev/null)
+		saved_verbose=$(cat $failslab/verbose 2>/dev/null)
+		[ -n "$saved_gfp_wait" ] && echo N >$failslab/ignore-gfp-wait
+		[ -n "$saved_verbose" ] && echo 0 >$failslab/verbose
+		for m in $kunit_drivers; do
+			probe "$m"
+		done
+		[ -n "$saved_gfp_wait" ] && echo "$saved_gfp_wait" >$failslab/ignore-gfp-wait
+		[ -n "$saved_verbose" ] && echo "$saved_verbose" >$failslab/verbose
+	fi
 	# Let the console drain before the end marker.
 	sleep 1
 	mark "kunit end"
@@ -158,6 +177,15 @@ if [ -f /lib/testbed/fwctl_kunit.ko ]; then
 	if have_cxl_test; then
 		unload cxl_features_kunit
 	fi
+	# The driver suites, their drivers, and the core drivers with what
+	# they pulled in; fwctl itself stays for the selftests.
+	for m in $kunit_drivers; do
+		drv=${m%_kunit}
+		unload "$m"
+		unload "$drv"
+		modprobe -r "${drv%_fwctl}_core"
+		mark "rmmod ${drv%_fwctl}_core rc=$?"
+	done
 fi
 
 if [ "$KIND" != builtin ]; then
