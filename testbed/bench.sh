@@ -61,7 +61,7 @@ git -C "$REPO" diff --quiet HEAD -- drivers include 2>/dev/null ||
 
 rm -rf "$DIR"
 mkdir -p "$DIR/modules" "$DIR/prog" "$FWCTL_CACHE/guest-stock"
-find "$FWCTL_CACHE/stock-src/drivers/fwctl" -name '*.ko' -exec cp {} "$DIR/modules/" \;
+find "$(stock_modules_dir)" -name '*.ko' -exec cp {} "$DIR/modules/" \;
 log "building the selftests and fwctl_bench (log: $LOGDIR/selftests-bench.log)"
 bash "$TESTBED_DIR/lib.sh" build_selftests "$DIR/selftests" "$REPO/include/uapi" bench ||
 	die "selftest build failed (log: $LOGDIR/selftests-bench.log)"

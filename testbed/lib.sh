@@ -320,17 +320,42 @@ stock_release() {
 stock_kdir() { echo "$FWCTL_CACHE/stock/root/usr/src/linux-headers-$(stock_release)"; }
 stock_vmlinuz() { echo "$FWCTL_CACHE/stock/root/boot/vmlinuz-$(stock_release)"; }
 
-# Build the modules out of tree, through the top-level Makefile, from a copy
-# of the repo so that no build products land in the work tree.
+# The stock guest's modules, built the way a Debian user builds them: with
+# DKMS (the repo's dkms.conf) for the stock kernel's release against its
+# headers, from a copy of the repo. The DKMS source and build trees live in
+# the cache, so nothing is registered with the host's own DKMS.
+DKMS_DIR=$FWCTL_CACHE/dkms
+dkms_version() { sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$REPO/dkms.conf"; }
+# Where DKMS leaves the modules it built for the stock kernel.
+stock_modules_dir() {
+	echo "$DKMS_DIR/tree/fwctl/$(dkms_version)/$(stock_release)/$(uname -m)/module"
+}
+
+dkms_add_build() { # VERSION RELEASE
+	local trees=(--sourcetree "$DKMS_DIR/src" --dkmstree "$DKMS_DIR/tree")
+	dkms add -m fwctl -v "$1" "${trees[@]}" || return 1
+	if ! dkms build -m fwctl -v "$1" -k "$2" --kernelsourcedir "$(stock_kdir)" "${trees[@]}"; then
+		# The compiler's messages are in DKMS's own log
+		cat "$DKMS_DIR/tree/fwctl/$1/build/make.log" 2>/dev/null
+		return 1
+	fi
+}
+
 build_stock_modules() {
-	local dst=$FWCTL_CACHE/stock-src
-	mkdir -p "$dst/drivers" "$dst/include"
-	rsync -cL "$REPO/Makefile" "$dst/Makefile"
-	# kbuild's products are kept, so the rebuild is incremental.
-	rsync -rc --delete "${KBUILD_EXCLUDES[@]}" "$REPO/drivers/fwctl/" "$dst/drivers/fwctl/"
-	rsync -rc --delete "$REPO/include/" "$dst/include/"
-	log "building modules out of tree against $(stock_kdir)"
-	run_logged "$LOGDIR/build-stock.log" make -C "$dst" KDIR="$(stock_kdir)" -j"$JOBS" modules
+	local ver rel src
+	command -v dkms >/dev/null || die "dkms is not installed: run testbed/deps.sh"
+	ver=$(dkms_version) rel=$(stock_release)
+	[[ -n $ver ]] || die "no PACKAGE_VERSION in $REPO/dkms.conf"
+	src=$DKMS_DIR/src/fwctl-$ver
+	rm -rf "$DKMS_DIR"
+	mkdir -p "$src/drivers/fwctl" "$src/include" "$DKMS_DIR/tree"
+	rsync -cL "$REPO/Makefile" "$REPO/dkms.conf" "$src/"
+	rsync -rc "${KBUILD_EXCLUDES[@]}" "$REPO/drivers/fwctl/" "$src/drivers/fwctl/"
+	rsync -rc "$REPO/include/" "$src/include/"
+	log "building the modules with DKMS $ver for $rel (log: $LOGDIR/build-stock.log)"
+	run_logged "$LOGDIR/build-stock.log" dkms_add_build "$ver" "$rel" || return 1
+	[[ -f $(stock_modules_dir)/fwctl.ko && -f $(stock_modules_dir)/fwctl_mock.ko ]] ||
+		die "DKMS built no fwctl.ko and fwctl_mock.ko in $(stock_modules_dir)"
 }
 
 # --- built-in kernel ----------------------------------------------------------
@@ -466,7 +491,7 @@ prepare_guest() {
 	if [[ $kind == debug ]]; then
 		kodir=$O_DEBUG/drivers/fwctl hdrs=$O_DEBUG/usr/include
 	else
-		kodir=$FWCTL_CACHE/stock-src/drivers/fwctl hdrs=$REPO/include/uapi
+		kodir=$(stock_modules_dir) hdrs=$REPO/include/uapi
 	fi
 	rm -rf "$dir/modules"
 	rm -f "$dir/expect-selftests" "$dir/expect-kunit"
