@@ -14,7 +14,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PKGS=(linux-source-6.12 qemu-system-x86 busybox-static sparse flex bison bc
 	libelf-dev libssl-dev cpio kmod dwarves rsync gcc make python3 patch xz-utils
-	gzip perl shellcheck gcc-multilib python3-sphinx dkms)
+	gzip perl shellcheck gcc-multilib python3-sphinx graphviz dkms)
 STOCK=$FWCTL_CACHE/stock
 export DEBIAN_FRONTEND=noninteractive
 
