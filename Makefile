@@ -19,9 +19,11 @@ FWCTL_SRC := $(CURDIR)/drivers/fwctl
 # obj-$(CONFIG_...) lines, and their C-side twins for IS_ENABLED(). The
 # repo's headers come after the kernel's own include dirs, which do not have
 # them (or, for a tree with fwctl synced in, have the same files).
+# compat/fwctl_ns.h adapts the symbol namespace to kernels after 6.12.
 FWCTL_KCONFIG := CONFIG_FWCTL=m CONFIG_FWCTL_MOCK=m
 FWCTL_CPPFLAGS := -I$(CURDIR)/include -I$(CURDIR)/include/uapi \
-	-DCONFIG_FWCTL_MODULE=1 -DCONFIG_FWCTL_MOCK_MODULE=1
+	-DCONFIG_FWCTL_MODULE=1 -DCONFIG_FWCTL_MOCK_MODULE=1 \
+	-include $(CURDIR)/compat/fwctl_ns.h
 
 .PHONY: all modules clean check run lint bench help
 

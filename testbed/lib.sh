@@ -348,8 +348,9 @@ build_stock_modules() {
 	[[ -n $ver ]] || die "no PACKAGE_VERSION in $REPO/dkms.conf"
 	src=$DKMS_DIR/src/fwctl-$ver
 	rm -rf "$DKMS_DIR"
-	mkdir -p "$src/drivers/fwctl" "$src/include" "$DKMS_DIR/tree"
+	mkdir -p "$src/drivers/fwctl" "$src/include" "$src/compat" "$DKMS_DIR/tree"
 	rsync -cL "$REPO/Makefile" "$REPO/dkms.conf" "$src/"
+	rsync -rc "$REPO/compat/" "$src/compat/"
 	rsync -rc "${KBUILD_EXCLUDES[@]}" "$REPO/drivers/fwctl/" "$src/drivers/fwctl/"
 	rsync -rc "$REPO/include/" "$src/include/"
 	log "building the modules with DKMS $ver for $rel (log: $LOGDIR/build-stock.log)"
