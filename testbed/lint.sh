@@ -132,6 +132,61 @@ if ((${#cxlobjs[@]})); then
 	fi
 fi
 
+# The out-of-tree build on a kernel newer than 6.12 that has no fwctl: since
+# 6.13, EXPORT_SYMBOL_NS*() and MODULE_IMPORT_NS() take the namespace as a
+# string literal. The stock headers, copied (the big -common dir as hard
+# links) and given 6.13's two macros and version code, stand in for such a
+# kernel. Without compat/fwctl_ns.h the build must fail there, which shows
+# that the copy does behave like 6.13; with it, it must build, modpost must
+# find the mock's import matching the core's exports, and the mock must
+# import namespace FWCTL.
+newer_kernel_build() {
+	local rel ver root newk hdrs common src out
+	rel=$(stock_release) ver=${rel%-*} root=$FWCTL_CACHE/stock/root
+	newk=$FWCTL_CACHE/lint-newer-kernel
+	hdrs=$newk/usr/src/linux-headers-$rel common=$newk/usr/src/linux-headers-$ver-common
+	rm -rf "$newk"
+	mkdir -p "$newk/usr/src" "$newk/usr/lib" "$newk/src/drivers"
+	cp -a "$root/usr/src/linux-headers-$rel" "$newk/usr/src/"
+	cp -al "$root/usr/src/linux-headers-$ver-common" "$newk/usr/src/"
+	ln -s "$root/usr/lib/linux-kbuild-$ver" "$newk/usr/lib/"
+	sed -i "s|^include .*/linux-headers-$ver-common/Makefile|include $common/Makefile|" "$hdrs/Makefile"
+	# sed -i writes new files: the hard-linked originals stay as they are
+	sed -i 's/^\(#define MODULE_IMPORT_NS(ns)\s*MODULE_INFO(import_ns, \)__stringify(ns))/\1ns)/' \
+		"$common/include/linux/module.h"
+	sed -i 's/^\(#define EXPORT_SYMBOL_NS\(_GPL\)\?(sym, ns)\s.*\)__stringify(ns))$/\1ns)/' \
+		"$common/include/linux/export.h"
+	sed -i -e 's/^#define LINUX_VERSION_CODE .*/#define LINUX_VERSION_CODE 396544/' \
+		-e 's/^#define LINUX_VERSION_PATCHLEVEL .*/#define LINUX_VERSION_PATCHLEVEL 13/' \
+		"$hdrs/include/generated/uapi/linux/version.h"
+	if grep -q '__stringify(ns)' "$common/include/linux/module.h" "$common/include/linux/export.h"; then
+		echo "could not give the copied headers 6.13's namespace macros"
+		return 1
+	fi
+	src=$newk/src
+	cp -r "$REPO/Makefile" "$REPO/compat" "$REPO/include" "$src/"
+	rsync -r "${KBUILD_EXCLUDES[@]}" "$REPO/drivers/fwctl" "$src/drivers/"
+	if out=$(make -C "$src" KDIR="$hdrs" FWCTL_CPPFLAGS="-I$src/include -I$src/include/uapi \
+		-DCONFIG_FWCTL_MODULE=1 -DCONFIG_FWCTL_MOCK_MODULE=1" modules 2>&1); then
+		echo "the build without compat/fwctl_ns.h succeeded: the headers do not act like 6.13"
+		return 1
+	fi
+	make -C "$src" clean >/dev/null
+	make -C "$src" KDIR="$hdrs" -j"$JOBS" modules || return 1
+	out=$(modinfo -F import_ns "$src/drivers/fwctl/mock/fwctl_mock.ko")
+	[[ $out == FWCTL ]] || {
+		echo "fwctl_mock.ko imports namespace '$out', not FWCTL"
+		return 1
+	}
+}
+if [[ ! -d $FWCTL_CACHE/stock/root ]]; then
+	problem "out-of-tree build on a 6.13-style kernel" "no stock headers: run testbed/deps.sh"
+elif ! out=$(newer_kernel_build 2>&1); then
+	problem "out-of-tree build on a 6.13-style kernel (string namespaces)" "$out"
+else
+	log "lint: out-of-tree build on a 6.13-style kernel: fwctl_mock.ko imports FWCTL"
+fi
+
 # The command-line tool's host test, under ASan and UBSan: built afresh in
 # the cache, so the work tree stays clean.
 hosttest=$FWCTL_CACHE/tools-fwctl/
