@@ -24,6 +24,8 @@
 #include <sys/stat.h>
 
 #include <fwctl/fwctl.h>
+#include <fwctl/mlx5.h>
+#include <fwctl/pds.h>
 #include "../../drivers/fwctl/mock/fwctl_mock.h"
 
 #define FWCTL_CLASS_DIR "/sys/class/fwctl"
@@ -52,7 +54,8 @@ static const char usage_text[] =
 "      of the parent device and the parent's sysfs path.\n"
 "  info DEV\n"
 "      Show the device type and a hex dump of the device data that\n"
-"      FWCTL_INFO returns for a new file descriptor.\n"
+"      FWCTL_INFO returns for a new file descriptor, decoded for the\n"
+"      mlx5, PDS and mock types.\n"
 "  rpc DEV --scope SCOPE [--out-len N] [-o FILE] (HEX-BYTES... | -f FILE)\n"
 "      Send one RPC, given as hex bytes (\"01 00 00 00\", \"01000000\" and\n"
 "      \"01:00:00:00\" are the same four bytes) or read from FILE (- for\n"
@@ -468,6 +471,34 @@ static void print_mock_info(const void *data, __u32 len)
 	printf("objects per open: %u\n", info.max_objects);
 }
 
+/* mlx5: the FD's firmware user context */
+static void print_mlx5_info(const void *data, __u32 len)
+{
+	struct fwctl_info_mlx5 info = {};
+
+	if (len < sizeof(info)) {
+		printf("device data too short for mlx5 (%zu bytes)\n", sizeof(info));
+		return;
+	}
+	memcpy(&info, data, sizeof(info));
+	printf("user context id (uid): %u\n", info.uid);
+	printf("user context capabilities: 0x%x%s\n", info.uctx_caps,
+	       info.uctx_caps & 0x4 ? " (tools resources)" : "");
+}
+
+/* PDS: what the FD may do; upstream's value is 1 for query and send */
+static void print_pds_info(const void *data, __u32 len)
+{
+	struct fwctl_info_pds info = {};
+
+	if (len < sizeof(info)) {
+		printf("device data too short for pds (%zu bytes)\n", sizeof(info));
+		return;
+	}
+	memcpy(&info, data, sizeof(info));
+	printf("capabilities: 0x%x\n", info.uctx_caps);
+}
+
 static int cmd_info(int argc, char **argv)
 {
 	char path[PATH_MAX];
@@ -489,6 +520,10 @@ static int cmd_info(int argc, char **argv)
 	hexdump(data, len);
 	if (type == FWCTL_DEVICE_TYPE_MOCK)
 		print_mock_info(data, len);
+	else if (type == FWCTL_DEVICE_TYPE_MLX5)
+		print_mlx5_info(data, len);
+	else if (type == FWCTL_DEVICE_TYPE_PDS)
+		print_pds_info(data, len);
 	free(data);
 	close(fd);
 	return 0;

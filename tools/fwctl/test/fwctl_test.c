@@ -95,6 +95,16 @@ static int fake_info(struct fwctl_info *cmd)
 	}
 	cmd->out_device_type = fake.info_type ? fake.info_type :
 				FWCTL_DEVICE_TYPE_MOCK;
+	/* mlx5 and PDS device data as their drivers fill it, in 16 bytes */
+	if (fake.info_type == FWCTL_DEVICE_TYPE_MLX5) {
+		struct fwctl_info_mlx5 mlx5 = { .uid = 0x1234, .uctx_caps = 0x4 };
+
+		memcpy(&data, &mlx5, sizeof(mlx5));
+	} else if (fake.info_type == FWCTL_DEVICE_TYPE_PDS) {
+		struct fwctl_info_pds pds = { .uctx_caps = 1 };
+
+		memcpy(&data, &pds, sizeof(pds));
+	}
 	if (!len)
 		return 0;
 	memcpy(buf, &data, len < sizeof(data) ? len : sizeof(data));
@@ -512,6 +522,16 @@ static const struct test tests[] = {
 	{ "info decoded", { "info", DEV }, .rc = 0,
 	  .out = "mock firmware version: 1.0 (0x00010000)\n"
 		 "context id of this open: 7\nobjects per open: 64\n" },
+	{ "info decoded: mlx5", { "info", DEV },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_MLX5, .info_extra = -8 },
+	  .rc = 0, .out = "4.......\nuser context id (uid): 4660\n"
+		 "user context capabilities: 0x4 (tools resources)\n" },
+	{ "info decoded: pds", { "info", DEV },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_PDS, .info_extra = -12 },
+	  .rc = 0, .out = "....\ncapabilities: 0x1\n" },
+	{ "info: mlx5 device data too short", { "info", DEV },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_MLX5, .info_extra = -12 },
+	  .rc = 0, .out = "device data too short for mlx5 (8 bytes)\n" },
 	{ "info longer than the first buffer", { "info", DEV },
 	  .fake = { .info_extra = 200 }, .rc = 0,
 	  .out = "device data: 216 bytes\n",
