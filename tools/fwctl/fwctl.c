@@ -159,12 +159,37 @@ static const char *errno_name(int err)
 	}
 }
 
-/* Print "fwctl: WHAT failed: <strerror> (<ERRNAME>)" for errno */
+/* What an operator can do about an ioctl's errno, for the common ones */
+static const char *errno_hint(int err)
+{
+	switch (err) {
+	case ENODEV:
+		return "the device was removed; 'fwctl list' shows what is there now";
+	case EPERM:
+		return "DEBUG_WRITE_FULL needs CAP_SYS_RAWIO; else try a higher --scope";
+	case EBADMSG:
+		return "the driver refuses this command at this --scope; see its policy table";
+	case EOPNOTSUPP:
+		return "this kernel does not know that scope or flag";
+	case EMSGSIZE:
+		return "a length is over the 2 MiB limit or outside the device's format";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Print "fwctl: WHAT failed: <strerror> (<ERRNAME>)" for errno, and a line
+ * saying what to do about it when there is one.
+ */
 static void ioctl_error(const char *what)
 {
 	int err = errno;
+	const char *hint = errno_hint(err);
 
 	error("%s failed: %s (%s)", what, strerror(err), errno_name(err));
+	if (hint)
+		error("%s", hint);
 }
 
 static const char *device_type_name(__u32 type)

@@ -573,6 +573,14 @@ static const struct test tests[] = {
 	  .rc = 1, .err = "INFO failed: No such device (ENODEV)" },
 	{ "unknown errno", { "info", DEV }, .fake = { .info_errno = 200 },
 	  .rc = 1, .err = "(errno 200)" },
+	{ "ENODEV: what to do", { "info", DEV }, .fake = { .info_errno = ENODEV },
+	  .rc = 1, .err = "(ENODEV)\nfwctl: the device was removed" },
+	{ "EPERM: what to do", { "rpc", DEV, "-s", "3", "01" },
+	  .fake = { .rpc_errno = EPERM }, .rc = 1,
+	  .err = "(EPERM)\nfwctl: DEBUG_WRITE_FULL needs CAP_SYS_RAWIO" },
+	{ "EBADMSG: what to do", { "rpc", DEV, "-s", "1", "01" },
+	  .fake = { .rpc_errno = EBADMSG }, .rc = 1,
+	  .err = "(EBADMSG)\nfwctl: the driver refuses this command at this --scope" },
 
 	/* Lengths that do not match the buffers */
 	{ "read-log: kernel reports more than the buffer",
