@@ -10,13 +10,13 @@
 #include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/fwctl.h>
-#include <linux/mman.h>
 #include <linux/panic.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include "fwctl_internal.h"
+#include "fwctl_kunit_driver.h"
 
 #define KT_DEVICE_TYPE FWCTL_DEVICE_TYPE_BNXT
 #define KT_INFO_LEN 16
@@ -254,10 +254,8 @@ static int kt_init(struct kunit *test)
 		return -ENOMEM;
 	test->priv = st;
 
-	addr = kunit_vm_mmap(test, NULL, 0, KT_USER_LEN,
-			     PROT_READ | PROT_WRITE,
-			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	if (!addr || addr >= TASK_SIZE)
+	addr = fwctl_kunit_user_map(test, KT_USER_LEN);
+	if (!addr)
 		return -ENOMEM;
 	st->umem = (char __user *)addr;
 	return 0;

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Helpers for the KUnit suites of fwctl drivers: the scope names the
- * policy lines print, files of a fwctl device opened through the core's
- * file operations, and fail-nth, which fails the nth fault point the test
- * thread reaches from now on, as the kselftests do from user space through
- * /proc/self/task/<tid>/fail-nth.
+ * Helpers for the KUnit suites of fwctl drivers, and of the core: the scope
+ * names the policy lines print, user memory for ioctls, files of a fwctl
+ * device opened through the core's file operations, and fail-nth, which
+ * fails the nth fault point the test thread reaches from now on, as the
+ * kselftests do from user space through /proc/self/task/<tid>/fail-nth.
  */
 #ifndef __FWCTL_KUNIT_DRIVER_H
 #define __FWCTL_KUNIT_DRIVER_H
@@ -14,6 +14,7 @@
 #include <linux/cdev.h>
 #include <linux/fs.h>
 #include <linux/fwctl.h>
+#include <linux/mman.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 
@@ -31,6 +32,21 @@ static inline const char *fwctl_kunit_scope_name(enum fwctl_rpc_scope scope)
 		return "DEBUG_WRITE_FULL";
 	}
 	return "?";
+}
+
+/*
+ * @len bytes of anonymous user memory in the test thread's address space,
+ * unmapped when @test ends. Returns its address, or 0 if it could not be
+ * mapped (kunit_vm_mmap() returns an error code as an address).
+ */
+static inline unsigned long fwctl_kunit_user_map(struct kunit *test,
+						 unsigned long len)
+{
+	unsigned long addr = kunit_vm_mmap(test, NULL, 0, len,
+					   PROT_READ | PROT_WRITE,
+					   MAP_ANONYMOUS | MAP_PRIVATE, 0);
+
+	return addr && addr < TASK_SIZE ? addr : 0;
 }
 
 /**

@@ -22,7 +22,6 @@
 #include <linux/fs.h>
 #include <linux/fwctl.h>
 #include <linux/mlx5/driver.h>
-#include <linux/mman.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -321,10 +320,8 @@ static int kt_init(struct kunit *test)
 			MLX5_UCTX_OBJECT_CAP_TOOLS_RESOURCES);
 	st->madev->mdev = st->mdev;
 
-	addr = kunit_vm_mmap(test, NULL, 0, KT_USER_LEN,
-			     PROT_READ | PROT_WRITE,
-			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	if (!addr || addr >= TASK_SIZE)
+	addr = fwctl_kunit_user_map(test, KT_USER_LEN);
+	if (!addr)
 		return -ENOMEM;
 	st->umem = (char __user *)addr;
 

@@ -585,10 +585,8 @@ static int kt_init(struct kunit *test)
 	st->padev->aux_dev.dev.init_name = "pds_core.fwctl.kunit";
 	st->padev->aux_dev.dev.parent = st->dev;
 
-	addr = kunit_vm_mmap(test, NULL, 0, KT_USER_LEN,
-			     PROT_READ | PROT_WRITE,
-			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	if (!addr || addr >= TASK_SIZE)
+	addr = fwctl_kunit_user_map(test, KT_USER_LEN);
+	if (!addr)
 		return -ENOMEM;
 	st->ubase = addr;
 
