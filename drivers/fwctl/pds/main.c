@@ -210,7 +210,7 @@ static int pdsfc_init_endpoints(struct pdsfc_dev *pdsfc)
 {
 	const struct pds_fwctl_query_data_endpoint *entry;
 	struct pds_fwctl_query_data *data;
-	struct pdsfc_ep *eps = NULL;
+	struct pdsfc_ep *eps;
 	dma_addr_t data_pa;
 	u32 i, n;
 
@@ -220,15 +220,14 @@ static int pdsfc_init_endpoints(struct pdsfc_dev *pdsfc)
 		return PTR_ERR(data);
 
 	/*
-	 * No endpoint is no error. kvcalloc() tries the slab first and falls
-	 * back to vmalloc only for a long list.
+	 * No endpoint is no error: that gives ZERO_SIZE_PTR, not NULL.
+	 * kvcalloc() tries the slab first and falls back to vmalloc only for a
+	 * long list.
 	 */
-	if (n) {
-		eps = kvcalloc(n, sizeof(*eps), GFP_KERNEL);
-		if (!eps) {
-			pdsfc_query_free(pdsfc, data, data_pa);
-			return -ENOMEM;
-		}
+	eps = kvcalloc(n, sizeof(*eps), GFP_KERNEL);
+	if (!eps) {
+		pdsfc_query_free(pdsfc, data, data_pa);
+		return -ENOMEM;
 	}
 
 	/* Each id is read once, into memory the device cannot reach */
