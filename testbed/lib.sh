@@ -331,6 +331,18 @@ stock_modules_dir() {
 	echo "$DKMS_DIR/tree/fwctl/$(dkms_version)/$(stock_release)/$(uname -m)/module"
 }
 
+# oot_source DST: what the out-of-tree build needs (the top-level Makefile
+# and dkms.conf, compat/, include/ and drivers/fwctl/), copied to DST
+# without build products: what DKMS gets, and what lint builds elsewhere.
+oot_source() {
+	local dst=$1
+	mkdir -p "$dst/drivers/fwctl" "$dst/include" "$dst/compat"
+	rsync -cL "$REPO/Makefile" "$REPO/dkms.conf" "$dst/"
+	rsync -rc "$REPO/compat/" "$dst/compat/"
+	rsync -rc "${KBUILD_EXCLUDES[@]}" "$REPO/drivers/fwctl/" "$dst/drivers/fwctl/"
+	rsync -rc "$REPO/include/" "$dst/include/"
+}
+
 dkms_add_build() { # VERSION RELEASE
 	local trees=(--sourcetree "$DKMS_DIR/src" --dkmstree "$DKMS_DIR/tree")
 	dkms add -m fwctl -v "$1" "${trees[@]}" || return 1
@@ -348,11 +360,8 @@ build_stock_modules() {
 	[[ -n $ver ]] || die "no PACKAGE_VERSION in $REPO/dkms.conf"
 	src=$DKMS_DIR/src/fwctl-$ver
 	rm -rf "$DKMS_DIR"
-	mkdir -p "$src/drivers/fwctl" "$src/include" "$src/compat" "$DKMS_DIR/tree"
-	rsync -cL "$REPO/Makefile" "$REPO/dkms.conf" "$src/"
-	rsync -rc "$REPO/compat/" "$src/compat/"
-	rsync -rc "${KBUILD_EXCLUDES[@]}" "$REPO/drivers/fwctl/" "$src/drivers/fwctl/"
-	rsync -rc "$REPO/include/" "$src/include/"
+	mkdir -p "$DKMS_DIR/tree"
+	oot_source "$src"
 	log "building the modules with DKMS $ver for $rel (log: $LOGDIR/build-stock.log)"
 	run_logged "$LOGDIR/build-stock.log" dkms_add_build "$ver" "$rel" || return 1
 	[[ -f $(stock_modules_dir)/fwctl.ko && -f $(stock_modules_dir)/fwctl_mock.ko ]] ||

@@ -146,7 +146,7 @@ newer_kernel_build() {
 	newk=$FWCTL_CACHE/lint-newer-kernel
 	hdrs=$newk/usr/src/linux-headers-$rel common=$newk/usr/src/linux-headers-$ver-common
 	rm -rf "$newk"
-	mkdir -p "$newk/usr/src" "$newk/usr/lib" "$newk/src/drivers"
+	mkdir -p "$newk/usr/src" "$newk/usr/lib"
 	cp -a "$root/usr/src/linux-headers-$rel" "$newk/usr/src/"
 	cp -al "$root/usr/src/linux-headers-$ver-common" "$newk/usr/src/"
 	ln -s "$root/usr/lib/linux-kbuild-$ver" "$newk/usr/lib/"
@@ -164,8 +164,7 @@ newer_kernel_build() {
 		return 1
 	fi
 	src=$newk/src
-	cp -r "$REPO/Makefile" "$REPO/compat" "$REPO/include" "$src/"
-	rsync -r "${KBUILD_EXCLUDES[@]}" "$REPO/drivers/fwctl" "$src/drivers/"
+	oot_source "$src"
 	if out=$(make -C "$src" KDIR="$hdrs" FWCTL_CPPFLAGS="-I$src/include -I$src/include/uapi \
 		-DCONFIG_FWCTL_MODULE=1 -DCONFIG_FWCTL_MOCK_MODULE=1" modules 2>&1); then
 		echo "the build without compat/fwctl_ns.h succeeded: the headers do not act like 6.13"
