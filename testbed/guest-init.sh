@@ -52,9 +52,14 @@ unload() {
 	return $rc
 }
 
-# The debug guest has a modprobe tree with the CXL core and cxl_test.
+# staged NAME: NAME.ko is in the guest's modprobe tree (the debug guest's
+# has the CXL core, cxl_test, mlx5_core, pds_core and their suites).
+staged() {
+	[ -n "$(find /lib/modules -name "$1.ko" 2>/dev/null)" ]
+}
+
 CXL_TEST=0
-if [ -n "$(find /lib/modules -name cxl_mock_mem.ko 2>/dev/null)" ]; then
+if staged cxl_mock_mem; then
 	CXL_TEST=1
 fi
 have_cxl_test() {
@@ -150,7 +155,7 @@ if [ -f /lib/testbed/fwctl_kunit.ko ]; then
 	# failslab to fail GFP_KERNEL allocations (nothing else arms it) and
 	# to do so quietly: by default each injected failure dumps a stack.
 	kunit_drivers=$(for m in mlx5_fwctl_kunit pds_fwctl_kunit; do
-		[ -n "$(find /lib/modules -name "$m.ko" 2>/dev/null)" ] && echo "$m"
+		staged "$m" && echo "$m"
 	done)
 	if [ -n "$kunit_drivers" ]; then
 		failslab=/sys/kernel/debug/failslab
