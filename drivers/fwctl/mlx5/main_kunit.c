@@ -22,6 +22,7 @@
 #include <linux/fs.h>
 #include <linux/fwctl.h>
 #include <linux/mlx5/driver.h>
+#include <linux/prandom.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -459,6 +460,75 @@ static void mlx5_fwctl_test_vmalloc_response(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(out), -ETIMEDOUT);
 	KUNIT_EXPECT_EQ(test, st->nr_cmds, 3U);
 
+	kt_uctx_close(test, mfd);
+	KUNIT_EXPECT_EQ(test, st->nr_live, 0U);
+}
+
+/*
+ * Seeded random requests: whatever their lengths, header and scope, each
+ * either reaches the firmware once, as a command the allow-list admits at
+ * that scope and under the FD's uid, or is refused with EMSGSIZE or
+ * EBADMSG with nothing sent. Half the opcodes come from a few the list
+ * knows, so that both outcomes occur.
+ */
+#define KT_FUZZ_ROUNDS 2000
+
+static void mlx5_fwctl_test_fuzz(struct kunit *test)
+{
+	static const u16 opcodes[] = {
+		MLX5_CMD_OP_QUERY_HCA_CAP, MLX5_CMD_OP_ACCESS_REG,
+		MLX5_CMD_OP_QUERY_QP, MLX5_CMD_OP_SET_DIAGNOSTIC_PARAMS,
+		MLX5_CMD_OP_CREATE_UCTX,
+	};
+	struct kt_state *st = test->priv;
+	unsigned int i, sent = 0, refused = 0;
+	struct mlx5ctl_uctx *mfd;
+	struct rnd_state rnd;
+	u8 req[64];
+
+	prandom_seed_state(&rnd, 0x6d6c7835);
+	kt_probe(test);
+	mfd = kt_uctx_open(test);
+	for (i = 0; i < KT_FUZZ_ROUNDS; i++) {
+		size_t in_len = prandom_u32_state(&rnd) % (sizeof(req) + 1);
+		size_t out_len = prandom_u32_state(&rnd) % 65;
+		enum fwctl_rpc_scope scope = prandom_u32_state(&rnd) % 4;
+		unsigned int cmds = st->nr_cmds;
+		u16 opcode, op_mod;
+		int ret, expected;
+
+		prandom_bytes_state(&rnd, req, sizeof(req));
+		if (i % 2)
+			MLX5_SET(mlx5ctl_cmd_in_hdr, req, opcode,
+				 opcodes[prandom_u32_state(&rnd) %
+					 ARRAY_SIZE(opcodes)]);
+		opcode = MLX5_GET(mlx5ctl_cmd_in_hdr, req, opcode);
+		op_mod = MLX5_GET(mlx5ctl_cmd_in_hdr, req, op_mod);
+		if (in_len < KT_IN_HDR || out_len < KT_OUT_HDR)
+			expected = -EMSGSIZE;
+		else if (!mlx5ctl_validate_rpc(scope, opcode, op_mod))
+			expected = -EBADMSG;
+		else
+			expected = 0;
+
+		ret = kt_rpc(test, mfd, scope, req, in_len, out_len, NULL,
+			     NULL);
+		KUNIT_ASSERT_EQ_MSG(test, ret, expected,
+				    "round %u: opcode 0x%x op_mod %u scope %d, %zu/%zu bytes",
+				    i, opcode, op_mod, scope, in_len, out_len);
+		if (ret) {
+			KUNIT_ASSERT_EQ(test, st->nr_cmds, cmds);
+			refused++;
+			continue;
+		}
+		KUNIT_ASSERT_EQ(test, st->nr_cmds, cmds + 1);
+		KUNIT_ASSERT_EQ(test, kt_last_cmd(st)->opcode, opcode);
+		KUNIT_ASSERT_EQ(test, kt_last_cmd(st)->uid, mfd->uid);
+		sent++;
+	}
+	KUNIT_EXPECT_GT(test, sent, 0U);
+	KUNIT_EXPECT_GT(test, refused, 0U);
+	KUNIT_EXPECT_EQ(test, st->nr_stale_uids, 0U);
 	kt_uctx_close(test, mfd);
 	KUNIT_EXPECT_EQ(test, st->nr_live, 0U);
 }
@@ -1664,6 +1734,7 @@ static struct kunit_case mlx5_fwctl_test_cases[] = {
 	KUNIT_CASE(mlx5_fwctl_test_info),
 	KUNIT_CASE_PARAM(mlx5_fwctl_test_fail_nth, kt_nth_gen_params),
 	KUNIT_CASE(mlx5_fwctl_test_vmalloc_response),
+	KUNIT_CASE(mlx5_fwctl_test_fuzz),
 	{}
 };
 
