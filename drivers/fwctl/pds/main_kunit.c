@@ -33,6 +33,7 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/module.h>
+#include <linux/prandom.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -1789,6 +1790,102 @@ static void pds_fwctl_test_fail_nth_rpc(struct kunit *test)
 			      KT_FAIL_NTH_MAX);
 }
 
+/*
+ * Seeded random requests against the default endpoints: any input length,
+ * payload lengths around the firmware's limits, known and unknown
+ * endpoints, commands and versions, at any scope. Each gets exactly the
+ * answer the rules give (EINVAL, EPERM or success), an allowed one reaches
+ * the firmware as the operation asked, and no DMA buffer is left behind.
+ */
+#define KT_FUZZ_ROUNDS 1000
+
+/* The rules, from the test's own tables: 0, -EINVAL or -EPERM */
+static int kt_fuzz_expected(struct kt_state *st, const struct fwctl_rpc_pds *rpc,
+			    size_t in_len, enum fwctl_rpc_scope scope)
+{
+	const struct kt_ep *ep;
+	u32 i;
+
+	if (in_len < sizeof(*rpc) || rpc->in.len > KT_MAX_REQ ||
+	    rpc->out.len > KT_MAX_RESP)
+		return -EINVAL;
+	ep = kt_find_ep(st, rpc->in.ep);
+	if (!ep)
+		return -EINVAL;
+	for (i = 0; i < ep->nr_ops; i++) {
+		if (!pds_fwctl_rpc_opcode_cmp(rpc->in.op, ep->ops[i].id))
+			continue;
+		return scope < pdsfc_attr_to_scope(ep->ops[i].attr) ? -EPERM : 0;
+	}
+	return -EINVAL;
+}
+
+static void pds_fwctl_test_fuzz(struct kunit *test)
+{
+	static const u32 eps[] = { KT_EP_A, KT_EP_B, KT_EP_NONE };
+	struct kt_state *st = test->priv;
+	unsigned int i, sent = 0, refused = 0;
+	struct rnd_state rnd;
+	u8 *buf;
+
+	buf = kunit_kzalloc(test, sizeof(struct fwctl_rpc_pds) + 16, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	prandom_seed_state(&rnd, 0x70647366);
+	kt_probe(test);
+	for (i = 0; i < KT_FUZZ_ROUNDS; i++) {
+		u32 r = prandom_u32_state(&rnd);
+		enum fwctl_rpc_scope scope = r % 4;
+		unsigned int cmds = st->nr_cmds;
+		const struct kt_rec *last;
+		struct fwctl_rpc_pds *rpc;
+		size_t in_len;
+		int expected;
+
+		rpc = kt_req(test, eps[(r >> 2) % ARRAY_SIZE(eps)],
+			     KT_OP(prandom_u32_state(&rnd) % 11,
+				   prandom_u32_state(&rnd) % 5),
+			     prandom_u32_state(&rnd) % (KT_MAX_REQ + 2),
+			     prandom_u32_state(&rnd) % (KT_MAX_RESP + 2));
+		/* Now and then bits 31:24 of the operation, which are ignored */
+		if (!(r & 0x300))
+			rpc->in.op |= prandom_u32_state(&rnd) << 24;
+		/* Mostly the struct; else shorter, or longer with a tail */
+		in_len = sizeof(*rpc);
+		if (!(r & 0x3000))
+			in_len = prandom_u32_state(&rnd) % sizeof(*rpc);
+		else if ((r & 0x3000) == 0x1000)
+			in_len += prandom_u32_state(&rnd) % 17;
+		memset(buf, 0, sizeof(*rpc) + 16);
+		memcpy(buf, rpc, sizeof(*rpc));
+		expected = kt_fuzz_expected(st, rpc, in_len, scope);
+
+		KUNIT_ASSERT_EQ_MSG(test, kt_rpc_len(test, scope, buf, in_len),
+				    expected,
+				    "round %u: ep %u op 0x%x scope %d, %u/%u bytes, in_len %zu",
+				    i, rpc->in.ep, rpc->in.op, scope, rpc->in.len,
+				    rpc->out.len, in_len);
+		KUNIT_ASSERT_EQ(test, kt_live_pages(st), 0);
+		if (expected) {
+			refused++;
+			continue;
+		}
+		/* The operations QUERY of a first use, then the RPC */
+		KUNIT_ASSERT_GE(test, st->nr_cmds - cmds, 1U);
+		KUNIT_ASSERT_LE(test, st->nr_cmds - cmds, 2U);
+		last = st->nr_cmds <= KT_MAX_RECS ? &st->recs[st->nr_cmds - 1] :
+						      &st->scratch;
+		KUNIT_ASSERT_EQ(test, last->kind, KT_RPC);
+		KUNIT_ASSERT_EQ(test, last->ep, rpc->in.ep);
+		KUNIT_ASSERT_EQ(test, last->op, rpc->in.op);
+		KUNIT_ASSERT_EQ(test, last->req_sz, rpc->in.len);
+		KUNIT_ASSERT_EQ(test, last->resp_sz, rpc->out.len);
+		sent++;
+	}
+	KUNIT_EXPECT_GT(test, sent, 0U);
+	KUNIT_EXPECT_GT(test, refused, 0U);
+	KUNIT_EXPECT_EQ(test, st->nr[KT_RPC], sent);
+}
+
 static struct kunit_case pds_fwctl_test_cases[] = {
 	KUNIT_CASE(pds_fwctl_test_probe),
 	KUNIT_CASE_PARAM(pds_fwctl_test_probe_listing, kt_probe_gen_params),
@@ -1807,6 +1904,7 @@ static struct kunit_case pds_fwctl_test_cases[] = {
 	KUNIT_CASE(pds_fwctl_test_remove_with_open_fds),
 	KUNIT_CASE(pds_fwctl_test_fail_nth_probe),
 	KUNIT_CASE_PARAM(pds_fwctl_test_fail_nth_rpc, kt_fail_rpc_gen_params),
+	KUNIT_CASE(pds_fwctl_test_fuzz),
 	{}
 };
 
