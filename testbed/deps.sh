@@ -14,7 +14,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PKGS=(linux-source-6.12 qemu-system-x86 busybox-static sparse flex bison bc
 	libelf-dev libssl-dev cpio kmod dwarves rsync gcc make python3 patch xz-utils
-	gzip perl shellcheck gcc-multilib python3-sphinx graphviz dkms)
+	gzip perl shellcheck gcc-multilib python3-sphinx graphviz dkms libjson-c-dev
+	groff-base)
 STOCK=$FWCTL_CACHE/stock
 export DEBIAN_FRONTEND=noninteractive
 

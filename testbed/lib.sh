@@ -427,16 +427,15 @@ build_selftests() {
 	log "selftests: $(xargs -r -n1 basename <"$out/.progs" | tr '\n' ' ')"
 }
 
-# The CLI, if the repo has one: one static binary from tools/fwctl/*.c.
+# The CLI, if the repo has one: one static binary (json-c linked in) built
+# by tools/fwctl/Makefile into $1 against the uAPI headers in $2.
 build_cli() {
-	local out=$1 hdrs=$2 srcs
+	local out=$1 hdrs=$2
 	rm -f "$out"
-	shopt -s nullglob
-	srcs=("$REPO"/tools/fwctl/*.c)
-	shopt -u nullglob
-	((${#srcs[@]})) || return 0
+	[[ -f $REPO/tools/fwctl/Makefile ]] || return 0
 	run_logged "$LOGDIR/cli-$3.log" \
-		gcc -static -O2 -Wall -isystem "$hdrs" -I"$REPO/tools/fwctl" -o "$out" "${srcs[@]}"
+		make -C "$REPO/tools/fwctl" OUTPUT="$(dirname "$out")/" LDFLAGS=-static \
+		KHDR_INCLUDES="-isystem $hdrs" "$out"
 }
 
 # --- initramfs and QEMU -------------------------------------------------------
