@@ -2,22 +2,19 @@
 /*
  * fwctl - list fwctl devices and send RPCs to their firmware
  *
- * A small front end to the two fwctl ioctls, FWCTL_INFO and FWCTL_RPC, plus
- * a request builder for the fwctl_mock test device so that the subsystem
- * can be shown without hardware.
+ * A front end to the two fwctl ioctls, FWCTL_INFO and FWCTL_RPC: the
+ * commands every device type shares are here, the requests of the
+ * fwctl_mock test device in mock.c.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <stdbool.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdnoreturn.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -26,80 +23,29 @@
 #include <fwctl/fwctl.h>
 #include <fwctl/mlx5.h>
 #include <fwctl/pds.h>
-#include "../../drivers/fwctl/mock/fwctl_mock.h"
 
-#define FWCTL_CLASS_DIR "/sys/class/fwctl"
-#define FWCTL_DEV_DIR "/dev/fwctl"
-/* The core refuses longer requests and responses */
-#define FWCTL_MAX_RPC_LEN (2 * 1024 * 1024)
+#include "fwctl.h"
+
+#ifndef FWCTL_VERSION
+#define FWCTL_VERSION "unknown"
+#endif
+
 #define DEFAULT_OUT_LEN 4096
 /* Device data is a few bytes; a length past this is a broken driver */
 #define MAX_INFO_LEN (16 * 1024 * 1024)
 /* FWCTL_INFO calls to get device data whose length changes between calls */
 #define INFO_TRIES 4
 
-/* Exit codes: 0 success, 1 the operation failed, 2 bad usage */
-#define EXIT_USAGE 2
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* Where the devices are found; the host test points these elsewhere */
+static const char *class_dir = "/sys/class/fwctl";
+static const char *dev_dir = "/dev/fwctl";
 
 static const char *progname = "fwctl";
+bool json_output;
+/* The command being run ("info"), for "Try 'fwctl info --help'" */
+static char command_path[64];
 
-static const char usage_text[] =
-"Usage: fwctl [-h | --help] COMMAND [ARGS]\n"
-"\n"
-"Commands:\n"
-"  list\n"
-"      List the fwctl devices: name, device node, device type, the driver\n"
-"      of the parent device and the parent's sysfs path.\n"
-"  info DEV\n"
-"      Show the device type and a hex dump of the device data that\n"
-"      FWCTL_INFO returns for a new file descriptor, decoded for the\n"
-"      mlx5, PDS and mock types.\n"
-"  rpc DEV --scope SCOPE [--out-len N] [-o FILE] (HEX-BYTES... | -f FILE)\n"
-"      Send one RPC, given as hex bytes (\"01 00 00 00\", \"01000000\" and\n"
-"      \"01:00:00:00\" are the same four bytes) or read from FILE (- for\n"
-"      standard input), in the device type's own format. Prints the\n"
-"      response length and a hex dump of the response, or with -o writes\n"
-"      the raw response to FILE. --out-len sets the response buffer size\n"
-"      (default 4096, at most 2 MiB); a longer response is cut and its\n"
-"      full length reported.\n"
-"  mock DEV [--scope SCOPE] REQUEST\n"
-"      Build a request for the fwctl_mock test device, send it and decode\n"
-"      the response. Each request is sent at its lowest scope unless\n"
-"      --scope says otherwise. REQUEST is one of:\n"
-"        query             firmware version, objects held, sizes (config)\n"
-"        echo STR          the firmware sends STR back (config)\n"
-"        sum HEX-BYTES     sum of the bytes (config)\n"
-"        obj-create TAG    create a firmware object; it lives until this\n"
-"                          program exits and closes the device (config)\n"
-"        read-log N        dump N bytes of the firmware log (read)\n"
-"        read-reg I        read debug register I (read)\n"
-"        write-reg I V     write V to debug register I (write, taints)\n"
-"        poke OFF HEX      write bytes into firmware memory at OFF\n"
-"                          (full: needs CAP_SYS_RAWIO, taints)\n"
-"\n"
-"DEV is a device name such as fwctl0 (looked up in /dev/fwctl) or the path\n"
-"of a device node.\n"
-"\n"
-"SCOPE is one of\n"
-"  config  FWCTL_RPC_CONFIGURATION     device configuration\n"
-"  read    FWCTL_RPC_DEBUG_READ_ONLY   read debug information\n"
-"  write   FWCTL_RPC_DEBUG_WRITE       write debug state; taints the kernel\n"
-"  full    FWCTL_RPC_DEBUG_WRITE_FULL  unrestricted; needs CAP_SYS_RAWIO\n"
-"                                      and taints the kernel\n"
-"or a number, passed on as is.\n"
-"\n"
-"Numbers may be decimal, 0x hexadecimal or 0 octal. A failed ioctl is\n"
-"reported with its errno, e.g. \"fwctl: RPC failed: Operation not\n"
-"permitted (EPERM)\", and exit status 1; bad arguments exit with 2.\n";
-
-static void usage(FILE *f)
-{
-	fputs(usage_text, f);
-}
-
-static void error(const char *fmt, ...)
+void print_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -110,8 +56,7 @@ static void error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* Report bad usage and exit */
-static noreturn void usage_error(const char *fmt, ...)
+noreturn void usage_error(const struct command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -119,18 +64,28 @@ static noreturn void usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n",
-		progname);
+	if (cmd)
+		fprintf(stderr, "\nUsage: %s %s\nTry '%s %s --help' for more information.\n",
+			progname, cmd->usage, progname, command_path);
+	else
+		fprintf(stderr, "\nTry '%s --help' for more information.\n",
+			progname);
 	exit(EXIT_USAGE);
 }
 
-static const char *errno_name(int err)
+void print_help(const struct command *cmd)
+{
+	printf("Usage: %s %s\n\n%s", progname, cmd->usage, cmd->help);
+}
+
+const char *errno_name(int err)
 {
 	static char buf[32];
 
 	switch (err) {
 	case EPERM: return "EPERM";
 	case ENOENT: return "ENOENT";
+	case EINTR: return "EINTR";
 	case EIO: return "EIO";
 	case ENXIO: return "ENXIO";
 	case E2BIG: return "E2BIG";
@@ -170,9 +125,28 @@ static const char *errno_hint(int err)
 	case EBADMSG:
 		return "the driver refuses this command at this --scope; see its policy table";
 	case EOPNOTSUPP:
-		return "this kernel does not know that scope or flag";
+		return "the kernel or driver does not know that scope, flag or command";
 	case EMSGSIZE:
 		return "a length is over the 2 MiB limit or outside the device's format";
+	case EINVAL:
+		return "the driver found the request malformed or not allowed at this --scope";
+	case ENOTTY:
+		return "not an fwctl device, or a kernel without this ioctl";
+	case EIO:
+		return "the driver or firmware failed; the kernel log says more";
+	case ETIMEDOUT:
+		return "the firmware did not answer in time; retry, then check the device";
+	case EBUSY:
+	case EAGAIN:
+		return "the device is busy; retry";
+	case EINTR:
+		return "interrupted by a signal; retry";
+	case ENOSPC:
+		return "the firmware holds all it can for this open; close other opens";
+	case ENOMEM:
+		return "the kernel is out of memory; a smaller --out-len may help";
+	case E2BIG:
+		return "this tool and the kernel disagree on a struct; update the tool";
 	default:
 		return NULL;
 	}
@@ -182,27 +156,91 @@ static const char *errno_hint(int err)
  * Print "fwctl: WHAT failed: <strerror> (<ERRNAME>)" for errno, and a line
  * saying what to do about it when there is one.
  */
-static void ioctl_error(const char *what)
+void ioctl_error(const char *what)
 {
 	int err = errno;
 	const char *hint = errno_hint(err);
 
-	error("%s failed: %s (%s)", what, strerror(err), errno_name(err));
+	print_error("%s failed: %s (%s)", what, strerror(err), errno_name(err));
 	if (hint)
-		error("%s", hint);
+		print_error("%s", hint);
 }
 
-static const char *device_type_name(__u32 type)
+/* The options every command takes */
+static const struct option common_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "json", no_argument, NULL, 'j' },
+};
+
+/* Long options of a command, its own and the common ones */
+#define MAX_OPTIONS 16
+
+int next_option(const struct command *cmd, int argc, char **argv,
+		const char *short_opts, const struct option *long_opts)
 {
-	switch (type) {
-	case FWCTL_DEVICE_TYPE_ERROR: return "error";
-	case FWCTL_DEVICE_TYPE_MLX5: return "mlx5";
-	case FWCTL_DEVICE_TYPE_CXL: return "cxl";
-	case FWCTL_DEVICE_TYPE_BNXT: return "bnxt";
-	case FWCTL_DEVICE_TYPE_PDS: return "pds";
-	case FWCTL_DEVICE_TYPE_MOCK: return "mock";
-	default: return "unknown";
+	struct option all[MAX_OPTIONS + 1] = {};
+	char shorts[64];
+	size_t n;
+	int c;
+
+	/* ':' first: a missing value is ':', not '?' */
+	snprintf(shorts, sizeof(shorts), ":hj%s", short_opts);
+	memcpy(all, common_options, sizeof(common_options));
+	n = ARRAY_SIZE(common_options);
+	for (; long_opts && long_opts->name && n < MAX_OPTIONS; long_opts++)
+		all[n++] = *long_opts;
+	opterr = 0;
+	for (;;) {
+		c = getopt_long(argc, argv, shorts, all, NULL);
+		switch (c) {
+		case 'h':
+			print_help(cmd);
+			exit(0);
+		case 'j':
+			json_output = true;
+			break;
+		case ':':
+			usage_error(cmd, "option '%s' needs a value",
+				    argv[optind - 1]);
+		case '?':
+			/* optopt is not the option for a misused long one */
+			if (!strncmp(argv[optind - 1], "--", 2))
+				usage_error(cmd, "unknown, ambiguous or misused option '%s'",
+					    argv[optind - 1]);
+			usage_error(cmd, "unknown option '-%c'", optopt);
+		default:
+			return c;
+		}
 	}
+}
+
+void no_options(const struct command *cmd, int argc, char **argv)
+{
+	if (next_option(cmd, argc, argv, "", NULL) != -1)
+		usage_error(cmd, "unexpected option");
+}
+
+/* Parse an unsigned number that must fit in @max */
+bool parse_u64(const char *s, unsigned long long max, unsigned long long *val)
+{
+	char *end;
+
+	if (!*s || *s == '-' || isspace((unsigned char)*s))
+		return false;
+	errno = 0;
+	*val = strtoull(s, &end, 0);
+	return !errno && !*end && *val <= max;
+}
+
+unsigned long long parse_number(const struct command *cmd, const char *what,
+				const char *s, unsigned long long max)
+{
+	unsigned long long val;
+
+	if (!parse_u64(s, max, &val))
+		usage_error(cmd, "bad %s '%s': want a number up to %llu", what,
+			    s, max);
+	return val;
 }
 
 static const struct {
@@ -216,20 +254,7 @@ static const struct {
 	{ "full", "debug-write-full", FWCTL_RPC_DEBUG_WRITE_FULL },
 };
 
-/* Parse an unsigned number that must fit in @max */
-static bool parse_u64(const char *s, unsigned long long max,
-		      unsigned long long *val)
-{
-	char *end;
-
-	if (!*s || *s == '-' || isspace((unsigned char)*s))
-		return false;
-	errno = 0;
-	*val = strtoull(s, &end, 0);
-	return !errno && !*end && *val <= max;
-}
-
-static __u32 parse_scope(const char *s)
+__u32 parse_scope(const struct command *cmd, const char *s)
 {
 	unsigned long long val;
 	size_t i;
@@ -240,7 +265,19 @@ static __u32 parse_scope(const char *s)
 			return scopes[i].scope;
 	if (parse_u64(s, UINT32_MAX, &val))
 		return val;
-	usage_error("unknown scope '%s': use config, read, write or full", s);
+	usage_error(cmd, "unknown scope '%s': use config, read, write or full",
+		    s);
+}
+
+/* The short name of @scope, or NULL for one this tool does not know */
+const char *scope_name(__u32 scope)
+{
+	size_t i;
+
+	for (i = 0; i != ARRAY_SIZE(scopes); i++)
+		if (scopes[i].scope == scope)
+			return scopes[i].name;
+	return NULL;
 }
 
 static int hex_digit(char c)
@@ -253,13 +290,7 @@ static int hex_digit(char c)
 	return -1;
 }
 
-struct bytes {
-	unsigned char *data;
-	size_t len;
-	size_t cap;
-};
-
-static void bytes_add(struct bytes *b, const void *data, size_t len)
+void bytes_add(struct bytes *b, const void *data, size_t len)
 {
 	if (b->len + len > b->cap) {
 		size_t cap = b->cap ? b->cap : 64;
@@ -268,8 +299,8 @@ static void bytes_add(struct bytes *b, const void *data, size_t len)
 			cap *= 2;
 		b->data = realloc(b->data, cap);
 		if (!b->data) {
-			error("out of memory");
-			exit(1);
+			print_error("out of memory");
+			exit(EXIT_KERNEL);
 		}
 		b->cap = cap;
 	}
@@ -281,7 +312,7 @@ static void bytes_add(struct bytes *b, const void *data, size_t len)
  * Append the bytes spelled by @s: pairs of hex digits, optionally separated
  * by spaces, colons, commas or dashes, with an optional 0x prefix.
  */
-static void parse_hex(struct bytes *b, const char *s)
+void parse_hex(const struct command *cmd, struct bytes *b, const char *s)
 {
 	const char *p = s;
 
@@ -299,7 +330,7 @@ static void parse_hex(struct bytes *b, const char *s)
 		hi = hex_digit(p[0]);
 		lo = hi < 0 ? -1 : hex_digit(p[1]);
 		if (hi < 0 || lo < 0)
-			usage_error("bad hex bytes '%s': want digit pairs like '0a 1b'",
+			usage_error(cmd, "bad hex bytes '%s': want digit pairs like '0a 1b'",
 				    s);
 		byte = hi << 4 | lo;
 		bytes_add(b, &byte, 1);
@@ -307,31 +338,48 @@ static void parse_hex(struct bytes *b, const char *s)
 	}
 }
 
-static void read_all(struct bytes *b, const char *path)
+/*
+ * Append the contents of @path (- for standard input), stopping once past
+ * the largest request the kernel takes. Returns 0, or -1 after an error
+ * message.
+ */
+int read_file(struct bytes *b, const char *path)
 {
 	unsigned char buf[65536];
 	ssize_t n;
 	int fd;
 
-	fd = strcmp(path, "-") ? open(path, O_RDONLY) : STDIN_FILENO;
+	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	if (fd < 0) {
-		error("cannot open %s: %s", path, strerror(errno));
-		exit(1);
+		print_error("cannot open %s: %s", path, strerror(errno));
+		return -1;
 	}
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
 		bytes_add(b, buf, n);
 		if (b->len > FWCTL_MAX_RPC_LEN)
 			break;
 	}
-	if (n < 0) {
-		error("cannot read %s: %s", path, strerror(errno));
-		exit(1);
-	}
+	if (n < 0)
+		print_error("cannot read %s: %s", path, strerror(errno));
 	if (fd != STDIN_FILENO)
 		close(fd);
+	return n < 0 ? -1 : 0;
 }
 
-static void hexdump(const void *data, size_t len)
+/* Write @len bytes to @path (- for standard output): 0, or -1 after an error */
+int write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+
+	if (!f || fwrite(data, 1, len, f) != len ||
+	    (f == stdout ? fflush(f) : fclose(f))) {
+		print_error("cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void hexdump(const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	size_t i, j;
@@ -351,23 +399,265 @@ static void hexdump(const void *data, size_t len)
 	}
 }
 
-static int open_device(const char *dev, char *path, size_t len)
+struct json_object *json_hex(const void *data, size_t len)
 {
-	int fd;
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *p = data;
+	struct json_object *obj;
+	char *s;
+	size_t i;
 
-	if (strchr(dev, '/'))
-		snprintf(path, len, "%s", dev);
-	else
-		snprintf(path, len, "%s/%s", FWCTL_DEV_DIR, dev);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		error("cannot open %s: %s", path, strerror(errno));
-		if (errno == ENOENT && !strchr(dev, '/'))
-			fprintf(stderr, "%s: see '%s list' for the devices\n",
-				progname, progname);
-		exit(1);
+	s = malloc(2 * len + 1);
+	if (!s) {
+		print_error("out of memory");
+		exit(EXIT_KERNEL);
 	}
-	return fd;
+	for (i = 0; i != len; i++) {
+		s[2 * i] = digits[p[i] >> 4];
+		s[2 * i + 1] = digits[p[i] & 15];
+	}
+	obj = json_object_new_string_len(s, 2 * len);
+	free(s);
+	return obj;
+}
+
+/* Print @obj as the one JSON document of the command, and free it */
+void json_print(struct json_object *obj)
+{
+	puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+					    JSON_C_TO_STRING_SPACED |
+					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(obj);
+}
+
+/* A scope by its short name, or its number if it has none */
+struct json_object *json_scope(__u32 scope)
+{
+	const char *name = scope_name(scope);
+
+	return name ? json_object_new_string(name) :
+		      json_object_new_int64(scope);
+}
+
+void json_add_int(struct json_object *obj, const char *key, long long val)
+{
+	json_object_object_add(obj, key, json_object_new_int64(val));
+}
+
+void json_add_u64(struct json_object *obj, const char *key, __u64 val)
+{
+	json_object_object_add(obj, key, json_object_new_uint64(val));
+}
+
+void json_add_bool(struct json_object *obj, const char *key, bool val)
+{
+	json_object_object_add(obj, key, json_object_new_boolean(val));
+}
+
+/* @s as a string, or null if it is NULL or empty */
+void json_add_str(struct json_object *obj, const char *key, const char *s)
+{
+	json_object_object_add(obj, key,
+			       s && *s ? json_object_new_string(s) : NULL);
+}
+
+const char *device_type_name(__u32 type)
+{
+	switch (type) {
+	case FWCTL_DEVICE_TYPE_ERROR: return "error";
+	case FWCTL_DEVICE_TYPE_MLX5: return "mlx5";
+	case FWCTL_DEVICE_TYPE_CXL: return "cxl";
+	case FWCTL_DEVICE_TYPE_BNXT: return "bnxt";
+	case FWCTL_DEVICE_TYPE_PDS: return "pds";
+	case FWCTL_TOOL_MOCK_TYPE: return "mock";
+	default: return "unknown";
+	}
+}
+
+/* --- Devices ------------------------------------------------------------- */
+
+/* What sysfs says of one fwctl device; empty strings for what it does not */
+struct sysfs_device {
+	char name[NAME_MAX + 1];
+	char parent[NAME_MAX + 1];	/* the device the driver registered on */
+	char parent_bus[NAME_MAX + 1];
+	char parent_driver[NAME_MAX + 1];
+	char dev[32];			/* MAJOR:MINOR */
+	char sysfs[PATH_MAX];
+};
+
+/* The last component of the target of the link @dir/@name/@link */
+static void link_basename(const char *name, const char *link, char *buf,
+			  size_t len)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	buf[0] = 0;
+	snprintf(path, sizeof(path), "%s/%s/%s", class_dir, name, link);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n <= 0)
+		return;
+	target[n] = 0;
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	/* sysfs names fit in NAME_MAX; anything longer is not one */
+	if (strlen(base) < len)
+		memcpy(buf, base, strlen(base) + 1);
+}
+
+static void read_sysfs_device(const char *name, struct sysfs_device *d)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	link_basename(name, "device", d->parent, sizeof(d->parent));
+	link_basename(name, "device/subsystem", d->parent_bus,
+		      sizeof(d->parent_bus));
+	link_basename(name, "device/driver", d->parent_driver,
+		      sizeof(d->parent_driver));
+	snprintf(path, sizeof(path), "%s/%s/dev", class_dir, name);
+	f = fopen(path, "re");
+	if (f) {
+		if (fgets(d->dev, sizeof(d->dev), f))
+			d->dev[strcspn(d->dev, "\n")] = 0;
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/%s", class_dir, name);
+	if (!realpath(path, d->sysfs))
+		d->sysfs[0] = 0;
+}
+
+static int not_dot(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+/* The names in the class directory, in version order; -1 with errno set */
+static int scan_devices(struct dirent ***names)
+{
+	return scandir(class_dir, names, not_dot, versionsort);
+}
+
+static void free_names(struct dirent **names, int n)
+{
+	while (n > 0)
+		free(names[--n]);
+	free(names);
+}
+
+/* Whether @arg names the parent @parent: "03:00.0" is "0000:03:00.0" */
+static bool parent_matches(const char *parent, const char *arg)
+{
+	size_t plen = strlen(parent), alen = strlen(arg);
+
+	if (!strcmp(parent, arg))
+		return true;
+	return plen == alen + 5 && !strncmp(parent, "0000:", 5) &&
+	       !strcmp(parent + 5, arg);
+}
+
+/*
+ * Find the fwctl device named by @arg: a class device name, or the name of
+ * its parent. Returns false if there is none; two for one parent is a
+ * usage error that names them.
+ */
+static bool find_device(const struct command *cmd, const char *arg,
+			char *name, size_t len)
+{
+	char parent[NAME_MAX + 1], path[PATH_MAX], both[2 * NAME_MAX + 8];
+	struct dirent **names;
+	int n, i, found = -1;
+
+	snprintf(path, sizeof(path), "%s/%s", class_dir, arg);
+	if (!access(path, F_OK)) {
+		snprintf(name, len, "%s", arg);
+		return true;
+	}
+	n = scan_devices(&names);
+	for (i = 0; i < n; i++) {
+		link_basename(names[i]->d_name, "device", parent,
+			      sizeof(parent));
+		if (!parent_matches(parent, arg))
+			continue;
+		if (found >= 0) {
+			snprintf(both, sizeof(both), "%s and %s",
+				 names[found]->d_name, names[i]->d_name);
+			free_names(names, n);
+			usage_error(cmd, "%s has more than one fwctl device (%s): name one",
+				    arg, both);
+		}
+		found = i;
+	}
+	if (found >= 0)
+		snprintf(name, len, "%s", names[found]->d_name);
+	if (n >= 0)
+		free_names(names, n);
+	return found >= 0;
+}
+
+/*
+ * Open the device @arg names: a node path (anything with a '/'), a class
+ * device name such as fwctl0, or the name of its parent (mem0, a PCI
+ * address). Exits on failure.
+ */
+void open_device(const struct command *cmd, const char *arg,
+		 struct device *dev)
+{
+	const char *slash = strrchr(arg, '/');
+
+	if (slash) {
+		snprintf(dev->node, sizeof(dev->node), "%s", arg);
+		snprintf(dev->name, sizeof(dev->name), "%s", slash + 1);
+	} else if (find_device(cmd, arg, dev->name, sizeof(dev->name))) {
+		snprintf(dev->node, sizeof(dev->node), "%s/%s", dev_dir,
+			 dev->name);
+	} else {
+		/* A node without a class directory, as in a bare /dev */
+		snprintf(dev->node, sizeof(dev->node), "%s/%s", dev_dir, arg);
+		snprintf(dev->name, sizeof(dev->name), "%s", arg);
+		if (access(dev->node, F_OK)) {
+			print_error("no fwctl device '%s', and no device with that parent",
+				    arg);
+			fprintf(stderr, "%s: '%s list' shows the devices\n",
+				progname, progname);
+			exit(EXIT_KERNEL);
+		}
+	}
+	dev->fd = open(dev->node, O_RDWR | O_CLOEXEC);
+	if (dev->fd < 0) {
+		int err = errno;
+
+		print_error("cannot open %s: %s (%s)", dev->node, strerror(err),
+			    errno_name(err));
+		if (err == EACCES)
+			print_error("fwctl device nodes are root's by default");
+		else if (err == ENOENT || err == ENODEV || err == ENXIO)
+			print_error("'%s list' shows the devices there are", progname);
+		exit(EXIT_KERNEL);
+	}
+}
+
+/* open_device(), for a command that works only on devices of @type */
+void open_device_of_type(const struct command *cmd, const char *arg,
+			 struct device *dev, __u32 type)
+{
+	__u32 got, len;
+	void *data;
+
+	open_device(cmd, arg, dev);
+	if (get_info(dev->fd, &got, &data, &len)) {
+		ioctl_error("INFO");
+		exit(EXIT_KERNEL);
+	}
+	free(data);
+	if (got != type)
+		usage_error(cmd, "%s is a %s device (type %u), not a %s one",
+			    dev->node, device_type_name(got), got,
+			    device_type_name(type));
 }
 
 /*
@@ -375,7 +665,7 @@ static int open_device(const char *dev, char *path, size_t len)
  * the kernel reports is only believed up to the buffer it was given: a
  * length that keeps growing or is beyond reason fails with EOVERFLOW.
  */
-static int get_info(int fd, __u32 *type, void **data, __u32 *len)
+int get_info(int fd, __u32 *type, void **data, __u32 *len)
 {
 	__u32 size = 64;
 	void *buf = NULL;
@@ -414,153 +704,13 @@ static int get_info(int fd, __u32 *type, void **data, __u32 *len)
 	return -1;
 }
 
-static int cmd_list(int argc, char **argv)
-{
-	struct dirent **names;
-	int n, i;
-
-	(void)argv;
-	if (argc)
-		usage_error("list takes no arguments");
-	n = scandir(FWCTL_CLASS_DIR, &names, NULL, versionsort);
-	if (n < 0) {
-		if (errno == ENOENT) {
-			fprintf(stderr,
-				"%s: no fwctl devices (%s does not exist: is the fwctl module loaded?)\n",
-				progname, FWCTL_CLASS_DIR);
-			return 0;
-		}
-		error("cannot read %s: %s", FWCTL_CLASS_DIR, strerror(errno));
-		return 1;
-	}
-	printf("%-10s %-22s %-8s %-16s %s\n", "NAME", "NODE", "TYPE",
-	       "DRIVER", "PARENT");
-	for (i = 0; i != n; i++) {
-		char path[PATH_MAX], parent[PATH_MAX], node[PATH_MAX];
-		char driver[PATH_MAX] = "-", type[64] = "?";
-		const char *name = names[i]->d_name;
-		struct fwctl_info cmd = { .size = sizeof(cmd) };
-		ssize_t len;
-		int fd;
-
-		if (name[0] == '.') {
-			free(names[i]);
-			continue;
-		}
-		snprintf(path, sizeof(path), "%s/%s/device", FWCTL_CLASS_DIR,
-			 name);
-		if (!realpath(path, parent))
-			snprintf(parent, sizeof(parent), "-");
-		snprintf(path, sizeof(path), "%s/%s/device/driver",
-			 FWCTL_CLASS_DIR, name);
-		len = readlink(path, driver, sizeof(driver) - 1);
-		if (len > 0) {
-			char *slash;
-
-			driver[len] = 0;
-			slash = strrchr(driver, '/');
-			if (slash)
-				memmove(driver, slash + 1, strlen(slash));
-		}
-		snprintf(node, sizeof(node), "%s/%s", FWCTL_DEV_DIR, name);
-		fd = open(node, O_RDWR | O_CLOEXEC);
-		if (fd < 0) {
-			snprintf(type, sizeof(type), "?(%s)",
-				 errno_name(errno));
-		} else {
-			if (ioctl(fd, FWCTL_INFO, &cmd))
-				snprintf(type, sizeof(type), "?(%s)",
-					 errno_name(errno));
-			else
-				snprintf(type, sizeof(type), "%s",
-					 device_type_name(cmd.out_device_type));
-			close(fd);
-		}
-		printf("%-10s %-22s %-8s %-16s %s\n", name, node, type, driver,
-		       parent);
-		free(names[i]);
-	}
-	free(names);
-	return 0;
-}
-
-static void print_mock_info(const void *data, __u32 len)
-{
-	struct fwctl_info_mock info = {};
-
-	memcpy(&info, data, len < sizeof(info) ? len : sizeof(info));
-	printf("mock firmware version: %u.%u (0x%08x)\n",
-	       info.fw_version >> 16, info.fw_version & 0xffff,
-	       info.fw_version);
-	printf("context id of this open: %u\n", info.uctx_id);
-	printf("objects per open: %u\n", info.max_objects);
-}
-
-/* mlx5: the FD's firmware user context */
-static void print_mlx5_info(const void *data, __u32 len)
-{
-	struct fwctl_info_mlx5 info = {};
-
-	if (len < sizeof(info)) {
-		printf("device data too short for mlx5 (%zu bytes)\n", sizeof(info));
-		return;
-	}
-	memcpy(&info, data, sizeof(info));
-	printf("user context id (uid): %u\n", info.uid);
-	printf("user context capabilities: 0x%x%s\n", info.uctx_caps,
-	       info.uctx_caps & 0x4 ? " (tools resources)" : "");
-}
-
-/* PDS: what the FD may do; upstream's value is 1 for query and send */
-static void print_pds_info(const void *data, __u32 len)
-{
-	struct fwctl_info_pds info = {};
-
-	if (len < sizeof(info)) {
-		printf("device data too short for pds (%zu bytes)\n", sizeof(info));
-		return;
-	}
-	memcpy(&info, data, sizeof(info));
-	printf("capabilities: 0x%x\n", info.uctx_caps);
-}
-
-static int cmd_info(int argc, char **argv)
-{
-	char path[PATH_MAX];
-	void *data;
-	__u32 type, len;
-	int fd;
-
-	if (argc != 1)
-		usage_error("info takes one argument, the device");
-	fd = open_device(argv[0], path, sizeof(path));
-	if (get_info(fd, &type, &data, &len)) {
-		ioctl_error("INFO");
-		close(fd);
-		return 1;
-	}
-	printf("device: %s\n", path);
-	printf("type: %s (%u, 0x%x)\n", device_type_name(type), type, type);
-	printf("device data: %u bytes\n", len);
-	hexdump(data, len);
-	if (type == FWCTL_DEVICE_TYPE_MOCK)
-		print_mock_info(data, len);
-	else if (type == FWCTL_DEVICE_TYPE_MLX5)
-		print_mlx5_info(data, len);
-	else if (type == FWCTL_DEVICE_TYPE_PDS)
-		print_pds_info(data, len);
-	free(data);
-	close(fd);
-	return 0;
-}
-
 /*
  * Send one RPC. The response buffer is @out_len bytes; on success *@rsp is
  * the response, of which min(*@rsp_len, @out_len) bytes are valid, and
  * *@rsp_len its full length.
  */
-static int do_rpc(int fd, __u32 scope, const void *in, size_t in_len,
-		  __u32 out_len, void **rsp, __u32 *rsp_len)
+int do_rpc(int fd, __u32 scope, const void *in, size_t in_len,
+	   __u32 out_len, void **rsp, __u32 *rsp_len)
 {
 	struct fwctl_rpc cmd = {
 		.size = sizeof(cmd),
@@ -587,381 +737,517 @@ static int do_rpc(int fd, __u32 scope, const void *in, size_t in_len,
 	return 0;
 }
 
-static int cmd_rpc(int argc, char **argv)
+/* --- list ---------------------------------------------------------------- */
+
+/* The device type of @name, or -1 with errno set */
+static long long device_type(const char *name)
+{
+	struct fwctl_info cmd = { .size = sizeof(cmd) };
+	char node[PATH_MAX];
+	int fd, err;
+
+	snprintf(node, sizeof(node), "%s/%s", dev_dir, name);
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (ioctl(fd, FWCTL_INFO, &cmd)) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	close(fd);
+	return cmd.out_device_type;
+}
+
+static struct json_object *list_json(const struct sysfs_device *d,
+				     long long type, int err)
+{
+	struct json_object *obj = json_object_new_object();
+	char node[PATH_MAX];
+
+	snprintf(node, sizeof(node), "%s/%s", dev_dir, d->name);
+	json_add_str(obj, "name", d->name);
+	json_add_str(obj, "node", node);
+	json_add_str(obj, "dev", d->dev);
+	json_add_str(obj, "type", type < 0 ? NULL : device_type_name(type));
+	if (type < 0)
+		json_object_object_add(obj, "type_id", NULL);
+	else
+		json_add_int(obj, "type_id", type);
+	json_add_str(obj, "error", type < 0 ? errno_name(err) : NULL);
+	json_add_str(obj, "parent", d->parent);
+	json_add_str(obj, "parent_bus", d->parent_bus);
+	json_add_str(obj, "parent_driver", d->parent_driver);
+	json_add_str(obj, "sysfs", d->sysfs);
+	return obj;
+}
+
+static int cmd_list(const struct command *cmd, int argc, char **argv)
+{
+	struct json_object *array = NULL;
+	struct dirent **names;
+	int n, i;
+
+	no_options(cmd, argc, argv);
+	if (optind != argc)
+		usage_error(cmd, "list takes no arguments");
+	n = scan_devices(&names);
+	if (n < 0 && errno != ENOENT) {
+		print_error("cannot read %s: %s", class_dir, strerror(errno));
+		return EXIT_KERNEL;
+	}
+	if (n < 0) {
+		n = 0;
+		names = NULL;
+		print_error("no fwctl devices (%s does not exist: is fwctl loaded?)",
+			    class_dir);
+	}
+	if (json_output)
+		array = json_object_new_array();
+	else if (n)
+		printf("%-10s %-20s %-8s %-20s %-9s %s\n", "NAME", "NODE",
+		       "TYPE", "PARENT", "BUS", "DRIVER");
+	for (i = 0; i != n; i++) {
+		struct sysfs_device d;
+		char node[PATH_MAX], type_str[64];
+		long long type;
+		int err;
+
+		read_sysfs_device(names[i]->d_name, &d);
+		type = device_type(d.name);
+		err = errno;
+		if (array) {
+			json_object_array_add(array, list_json(&d, type, err));
+			continue;
+		}
+		if (type < 0)
+			snprintf(type_str, sizeof(type_str), "?(%s)",
+				 errno_name(err));
+		else
+			snprintf(type_str, sizeof(type_str), "%s",
+				 device_type_name(type));
+		snprintf(node, sizeof(node), "%s/%s", dev_dir, d.name);
+		printf("%-10s %-20s %-8s %-20s %-9s %s\n", d.name, node,
+		       type_str, d.parent[0] ? d.parent : "-",
+		       d.parent_bus[0] ? d.parent_bus : "-",
+		       d.parent_driver[0] ? d.parent_driver : "-");
+	}
+	free_names(names, n);
+	if (array)
+		json_print(array);
+	return 0;
+}
+
+/* --- info ---------------------------------------------------------------- */
+
+/* mlx5: the FD's firmware user context */
+static void mlx5_print_info(const void *data)
+{
+	struct fwctl_info_mlx5 info;
+
+	memcpy(&info, data, sizeof(info));
+	printf("user context id (uid): %u\n", info.uid);
+	printf("user context capabilities: 0x%x%s\n", info.uctx_caps,
+	       info.uctx_caps & 0x4 ? " (tools resources)" : "");
+}
+
+static struct json_object *mlx5_json_info(const void *data)
+{
+	struct json_object *obj = json_object_new_object();
+	struct fwctl_info_mlx5 info;
+
+	memcpy(&info, data, sizeof(info));
+	json_add_int(obj, "uid", info.uid);
+	json_add_int(obj, "uctx_caps", info.uctx_caps);
+	return obj;
+}
+
+/* PDS: what the FD may do; upstream's value is 1 for query and send */
+static void pds_print_info(const void *data)
+{
+	struct fwctl_info_pds info;
+
+	memcpy(&info, data, sizeof(info));
+	printf("capabilities: 0x%x\n", info.uctx_caps);
+}
+
+static struct json_object *pds_json_info(const void *data)
+{
+	struct json_object *obj = json_object_new_object();
+	struct fwctl_info_pds info;
+
+	memcpy(&info, data, sizeof(info));
+	json_add_int(obj, "uctx_caps", info.uctx_caps);
+	return obj;
+}
+
+/* CXL: no device data, so nothing to print and an empty object */
+static void cxl_print_info(const void *data)
+{
+	(void)data;
+}
+
+static struct json_object *cxl_json_info(const void *data)
+{
+	(void)data;
+	return json_object_new_object();
+}
+
+static const struct info_decoder info_decoders[] = {
+	{ FWCTL_DEVICE_TYPE_MLX5, sizeof(struct fwctl_info_mlx5),
+	  mlx5_print_info, mlx5_json_info },
+	{ FWCTL_DEVICE_TYPE_PDS, sizeof(struct fwctl_info_pds),
+	  pds_print_info, pds_json_info },
+	{ FWCTL_DEVICE_TYPE_CXL, 0, cxl_print_info, cxl_json_info },
+};
+
+/* The decoder of @type's device data, or NULL if the tool has none */
+static const struct info_decoder *find_decoder(__u32 type)
+{
+	size_t i;
+
+#ifndef FWCTL_NO_MOCK
+	if (type == mock_info_decoder.type)
+		return &mock_info_decoder;
+#endif
+	for (i = 0; i != ARRAY_SIZE(info_decoders); i++)
+		if (info_decoders[i].type == type)
+			return &info_decoders[i];
+	return NULL;
+}
+
+static int cmd_info(const struct command *cmd, int argc, char **argv)
+{
+	const struct info_decoder *dec;
+	struct json_object *obj;
+	struct device dev;
+	void *data;
+	__u32 type, len;
+
+	no_options(cmd, argc, argv);
+	if (argc - optind != 1)
+		usage_error(cmd, "info takes one argument, the device");
+	open_device(cmd, argv[optind], &dev);
+	if (get_info(dev.fd, &type, &data, &len)) {
+		ioctl_error("INFO");
+		close(dev.fd);
+		return EXIT_KERNEL;
+	}
+	close(dev.fd);
+	dec = find_decoder(type);
+	if (dec && len < dec->len) {
+		print_error("device data too short for %s: %u bytes, want %zu",
+			    device_type_name(type), len, dec->len);
+		dec = NULL;
+	}
+	if (!json_output) {
+		printf("device: %s\n", dev.node);
+		printf("type: %s (%u, 0x%x)\n", device_type_name(type), type,
+		       type);
+		if (dec)
+			dec->print(data);
+		printf("device data: %u bytes\n", len);
+		hexdump(data, len);
+		free(data);
+		return 0;
+	}
+	obj = json_object_new_object();
+	json_add_str(obj, "name", dev.name);
+	json_add_str(obj, "node", dev.node);
+	json_add_str(obj, "type", device_type_name(type));
+	json_add_int(obj, "type_id", type);
+	json_add_int(obj, "device_data_len", len);
+	json_object_object_add(obj, "device_data", json_hex(data, len));
+	json_object_object_add(obj, "decoded", dec ? dec->json(data) : NULL);
+	json_print(obj);
+	free(data);
+	return 0;
+}
+
+/* --- rpc ----------------------------------------------------------------- */
+
+static const struct option rpc_options[] = {
+	{ "scope", required_argument, NULL, 's' },
+	{ "in", required_argument, NULL, 'i' },
+	{ "out", required_argument, NULL, 'o' },
+	{ "out-len", required_argument, NULL, 'l' },
+	{}
+};
+
+static int cmd_rpc(const struct command *cmd, int argc, char **argv)
 {
 	unsigned long long out_len = DEFAULT_OUT_LEN;
 	const char *in_file = NULL, *out_file = NULL;
 	struct bytes req = {};
-	bool have_scope = false, opts = true;
-	__u32 scope = 0, rsp_len;
-	char path[PATH_MAX];
+	bool have_scope = false;
+	__u32 scope = 0, rsp_len, got;
+	struct device dev;
 	void *rsp;
-	int fd, i;
+	int c, i;
 
-	if (argc < 1)
-		usage_error("rpc needs a device");
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (opts && !strcmp(arg, "--")) {
-			opts = false;
-		} else if (opts && (!strcmp(arg, "--scope") ||
-				    !strcmp(arg, "-s"))) {
-			if (++i == argc)
-				usage_error("%s needs a value", arg);
-			scope = parse_scope(argv[i]);
+	while ((c = next_option(cmd, argc, argv, "s:i:f:o:l:",
+				rpc_options)) != -1) {
+		switch (c) {
+		case 's':
+			scope = parse_scope(cmd, optarg);
 			have_scope = true;
-		} else if (opts && !strncmp(arg, "--scope=", 8)) {
-			scope = parse_scope(arg + 8);
-			have_scope = true;
-		} else if (opts && (!strcmp(arg, "--out-len") ||
-				    !strncmp(arg, "--out-len=", 10))) {
-			const char *val = arg[9] ? arg + 10 : argv[++i];
-
-			if (!val)
-				usage_error("--out-len needs a value");
-			if (!parse_u64(val, UINT32_MAX, &out_len))
-				usage_error("bad --out-len '%s'", val);
-		} else if (opts && !strcmp(arg, "-f")) {
-			if (++i == argc)
-				usage_error("-f needs a file name");
-			in_file = argv[i];
-		} else if (opts && !strcmp(arg, "-o")) {
-			if (++i == argc)
-				usage_error("-o needs a file name");
-			out_file = argv[i];
-		} else if (opts && arg[0] == '-' && arg[1]) {
-			usage_error("unknown option '%s'", arg);
-		} else {
-			parse_hex(&req, arg);
+			break;
+		case 'i':
+		case 'f':
+			in_file = optarg;
+			break;
+		case 'o':
+			out_file = optarg;
+			break;
+		case 'l':
+			out_len = parse_number(cmd, "--out-len", optarg,
+					       FWCTL_MAX_RPC_LEN);
+			break;
 		}
 	}
+	if (optind == argc)
+		usage_error(cmd, "rpc needs a device");
 	if (!have_scope)
-		usage_error("rpc needs --scope config|read|write|full");
+		usage_error(cmd, "rpc needs --scope config|read|write|full");
+	for (i = optind + 1; i < argc; i++)
+		parse_hex(cmd, &req, argv[i]);
 	if (in_file && req.len)
-		usage_error("give the request as hex bytes or with -f, not both");
-	if (in_file)
-		read_all(&req, in_file);
-	else if (!req.len)
-		usage_error("rpc needs a request: hex bytes or -f FILE");
+		usage_error(cmd, "give the request as hex bytes or with --in, not both");
+	if (in_file && read_file(&req, in_file))
+		return EXIT_KERNEL;
+	if (!req.len)
+		usage_error(cmd, "rpc needs a request: hex bytes or --in FILE");
+	if (req.len > FWCTL_MAX_RPC_LEN)
+		usage_error(cmd, "the request is over the kernel's limit of %u bytes",
+			    FWCTL_MAX_RPC_LEN);
+	if (json_output && out_file && !strcmp(out_file, "-"))
+		usage_error(cmd, "--out - and --json would both write to standard output");
 
-	fd = open_device(argv[0], path, sizeof(path));
-	if (do_rpc(fd, scope, req.data, req.len, out_len, &rsp, &rsp_len)) {
+	open_device(cmd, argv[optind], &dev);
+	if (do_rpc(dev.fd, scope, req.data, req.len, out_len, &rsp,
+		   &rsp_len)) {
 		ioctl_error("RPC");
-		close(fd);
+		close(dev.fd);
 		free(req.data);
-		return 1;
+		return EXIT_KERNEL;
 	}
-	close(fd);
-	free(req.data);
+	close(dev.fd);
+	got = rsp_len < out_len ? rsp_len : out_len;
 
 	if (out_file) {
-		FILE *f = strcmp(out_file, "-") ? fopen(out_file, "w") : stdout;
-		size_t n = rsp_len < out_len ? rsp_len : out_len;
-
-		if (!f || fwrite(rsp, 1, n, f) != n ||
-		    (f != stdout && fclose(f))) {
-			error("cannot write %s: %s", out_file, strerror(errno));
+		if (write_file(out_file, rsp, got)) {
+			free(req.data);
 			free(rsp);
-			return 1;
+			return EXIT_KERNEL;
 		}
-		if (f != stdout)
+		if (strcmp(out_file, "-") && !json_output)
 			fprintf(stderr, "response: %u bytes written to %s\n",
-				rsp_len, out_file);
-	} else {
+				got, out_file);
+	}
+	if (json_output) {
+		struct json_object *obj = json_object_new_object();
+
+		json_object_object_add(obj, "scope", json_scope(scope));
+		json_add_int(obj, "request_len", req.len);
+		json_add_int(obj, "response_len", rsp_len);
+		json_add_int(obj, "received_len", got);
+		json_add_bool(obj, "truncated", rsp_len > out_len);
+		json_object_object_add(obj, "response", out_file ? NULL :
+				       json_hex(rsp, got));
+		json_print(obj);
+	} else if (!out_file) {
 		printf("response: %u bytes\n", rsp_len);
-		hexdump(rsp, rsp_len < out_len ? rsp_len : out_len);
+		hexdump(rsp, got);
 	}
 	if (rsp_len > out_len)
 		fprintf(stderr,
 			"%s: response truncated to %llu of %u bytes; retry with --out-len %u\n",
 			progname, out_len, rsp_len, rsp_len);
+	free(req.data);
 	free(rsp);
 	return 0;
 }
 
-/* The mock device */
+/* --- the command table ----------------------------------------------------- */
 
-static const char *mock_status_name(__u16 status)
+static int cmd_help(const struct command *cmd, int argc, char **argv);
+
+static const struct command list_command = {
+	.name = "list",
+	.run = cmd_list,
+	.usage = "list [-j]",
+	.help =
+"List the fwctl devices: name, device node, device type, the parent device\n"
+"(the PCI function, CXL memdev or other device the driver registered on),\n"
+"the parent's bus and its driver. Finding the type opens each device.\n"
+"\n"
+"  -j, --json   print a JSON array, one object per device\n",
+};
+
+static const struct command info_command = {
+	.name = "info",
+	.run = cmd_info,
+	.usage = "info DEV [-j]",
+	.help =
+"Show the device type and the device data FWCTL_INFO returns for a new\n"
+"file descriptor, as a hex dump and decoded for the types this tool knows\n"
+"(mlx5, PDS, CXL and the mock).\n"
+"\n"
+"  -j, --json   print a JSON object\n"
+"\n"
+"DEV is fwctlN, a device node such as /dev/fwctl/fwctlN, or the name of\n"
+"the device's parent: a CXL memdev (mem0) or a PCI address (0000:03:00.0).\n",
+};
+
+static const struct command rpc_command = {
+	.name = "rpc",
+	.run = cmd_rpc,
+	.usage = "rpc DEV -s SCOPE [-i FILE | HEX...] [-o FILE] [-l N] [-j]",
+	.help =
+"Send one RPC in the device type's own format, given as hex bytes\n"
+"(\"01 00 00 00\", \"01000000\" and \"01:00:00:00\" are the same four bytes)\n"
+"or read from a file, and show the response without interpreting it.\n"
+"\n"
+"  -s, --scope SCOPE   config, read, write or full (or a number):\n"
+"                      write and full taint the kernel, full needs\n"
+"                      CAP_SYS_RAWIO\n"
+"  -i, --in FILE       read the request from FILE (- for standard input)\n"
+"  -o, --out FILE      write the raw response to FILE (- for standard output)\n"
+"  -l, --out-len N     response buffer size (default 4096, at most 2 MiB);\n"
+"                      a longer response is cut and its full length reported\n"
+"  -j, --json          print a JSON object\n",
+};
+
+static const struct command help_command = {
+	.name = "help",
+	.run = cmd_help,
+	.usage = "help [COMMAND [SUBCOMMAND]]",
+	.help = "Show the help of fwctl, or of one of its commands.\n",
+};
+
+static const struct command *const commands[] = {
+	&list_command,
+	&info_command,
+	&rpc_command,
+#ifndef FWCTL_NO_MOCK
+	&mock_command,
+#endif
+	&help_command,
+};
+
+static const char main_help[] =
+"Usage: fwctl [-j] COMMAND [ARGS]\n"
+"       fwctl -h | --help | -V | --version\n"
+"\n"
+"Send RPCs to device firmware through the kernel's fwctl subsystem.\n"
+"\n"
+"Commands:\n"
+"  list      list the fwctl devices\n"
+"  info      show a device's type and its decoded device data\n"
+"  rpc       send one RPC in the device's own format\n"
+#ifndef FWCTL_NO_MOCK
+"  mock      requests of the fwctl_mock test device\n"
+#endif
+"  help      show the help of a command\n"
+"\n"
+"'fwctl COMMAND --help' shows the options of a command; -j (--json) makes\n"
+"the commands that read print JSON. Exit status: 0 success, 1 a device,\n"
+"file or kernel error, 2 bad usage, 3 the firmware refused the request.\n"
+"See fwctl(8).\n";
+
+static const struct command *find_command(const struct command *const *table,
+					  size_t n, const char *name)
 {
-	switch (status) {
-	case FWCTL_MOCK_STATUS_OK: return "OK";
-	case FWCTL_MOCK_STATUS_NO_OBJECT: return "NO_OBJECT";
-	case FWCTL_MOCK_STATUS_BAD_ARG: return "BAD_ARG";
-	default: return "unknown";
+	size_t i;
+
+	for (i = 0; i != n; i++)
+		if (!strcmp(table[i]->name, name))
+			return table[i];
+	return NULL;
+}
+
+/* Run @cmd on argv[0..argc), argv[0] being its name */
+static int run_command(const struct command *cmd, int argc, char **argv)
+{
+	size_t used = strlen(command_path);
+
+	snprintf(command_path + used, sizeof(command_path) - used, "%s%s",
+		 used ? " " : "", cmd->name);
+	/* Each command parses its options from the start of its argv */
+	optind = 0;
+	return cmd->run(cmd, argc, argv);
+}
+
+static int cmd_help(const struct command *cmd, int argc, char **argv)
+{
+	const struct command *found;
+
+	no_options(cmd, argc, argv);
+	if (optind == argc) {
+		fputs(main_help, stdout);
+		return 0;
 	}
+	found = find_command(commands, ARRAY_SIZE(commands), argv[optind]);
+	if (!found)
+		usage_error(cmd, "unknown command '%s'", argv[optind]);
+	if (optind + 1 < argc) {
+		/* help COMMAND SUBCOMMAND: COMMAND SUBCOMMAND --help */
+		char help_opt[] = "--help";
+		char *sub_argv[4];
+
+		sub_argv[0] = argv[optind];
+		sub_argv[1] = argv[optind + 1];
+		sub_argv[2] = help_opt;
+		sub_argv[3] = NULL;
+		command_path[0] = 0;
+		return run_command(found, 3, sub_argv);
+	}
+	print_help(found);
+	return 0;
 }
 
 /*
- * Send one mock command with a response buffer of @out_len bytes, at least a
- * header. Returns the response, whose header has been checked, and in
- * *@rsp_len the number of its bytes that are in the buffer: never more than
- * @out_len, whatever length the kernel reports. Returns NULL after reporting
- * the failure.
+ * A full disk or a closed pipe loses what the tool printed: that must not
+ * exit 0. Run at exit, after whatever the command printed.
  */
-static struct fwctl_mock_rsp *mock_cmd(int fd, __u32 scope, __u16 opcode,
-				       __u64 arg, const void *payload,
-				       size_t payload_len, __u32 out_len,
-				       __u32 *rsp_len)
+static void close_stdout(void)
 {
-	struct fwctl_mock_cmd hdr = { .opcode = opcode, .arg = arg };
-	struct fwctl_mock_rsp *rsp;
-	struct bytes req = {};
-	__u32 full_len;
-	void *out;
-
-	bytes_add(&req, &hdr, sizeof(hdr));
-	if (payload_len)
-		bytes_add(&req, payload, payload_len);
-	if (do_rpc(fd, scope, req.data, req.len, out_len, &out, &full_len)) {
-		ioctl_error("RPC");
-		free(req.data);
-		return NULL;
+	if (fflush(stdout) || ferror(stdout)) {
+		print_error("cannot write the output: %s", strerror(errno));
+		_exit(EXIT_KERNEL);
 	}
-	free(req.data);
-	rsp = out;
-	*rsp_len = full_len < out_len ? full_len : out_len;
-	if (*rsp_len < sizeof(*rsp) || rsp->opcode != opcode) {
-		error("malformed response of %u bytes", full_len);
-		free(out);
-		return NULL;
-	}
-	if (full_len > out_len)
-		error("response of %u bytes cut to the %u bytes expected",
-		      full_len, out_len);
-	if (opcode != FWCTL_MOCK_OP_ECHO && rsp->status) {
-		error("firmware status: %s (%u)", mock_status_name(rsp->status),
-		      rsp->status);
-		free(out);
-		return NULL;
-	}
-	return rsp;
-}
-
-static unsigned long long mock_number(const char *what, const char *s,
-				      unsigned long long max)
-{
-	unsigned long long val;
-
-	if (!parse_u64(s, max, &val))
-		usage_error("bad %s '%s'", what, s);
-	return val;
-}
-
-static int cmd_mock(int argc, char **argv)
-{
-	struct fwctl_mock_rsp *rsp = NULL;
-	bool have_scope = false;
-	char path[PATH_MAX];
-	struct bytes payload = {};
-	const char *req, *dev;
-	__u32 type, len, rsp_len;
-	__u32 scope = 0;
-	void *info;
-	int fd, nargs;
-
-	if (argc < 2)
-		usage_error("mock needs a device and a request");
-	dev = argv[0];
-	argc--;
-	argv++;
-	if (!strcmp(argv[0], "--scope") || !strcmp(argv[0], "-s")) {
-		if (argc < 3)
-			usage_error("mock needs a request after --scope SCOPE");
-		scope = parse_scope(argv[1]);
-		have_scope = true;
-		argc -= 2;
-		argv += 2;
-	} else if (!strncmp(argv[0], "--scope=", 8)) {
-		scope = parse_scope(argv[0] + 8);
-		have_scope = true;
-		argc--;
-		argv++;
-	}
-	if (argc < 1)
-		usage_error("mock needs a request");
-	req = argv[0];
-	nargs = argc - 1;
-
-	/* Check the arguments before touching the device */
-	if (!strcmp(req, "query") || !strcmp(req, "echo") ||
-	    !strcmp(req, "read-log") || !strcmp(req, "read-reg") ||
-	    !strcmp(req, "obj-create")) {
-		int want = strcmp(req, "query") ? 1 : 0;
-
-		if (nargs != want)
-			usage_error("mock %s takes %d argument%s", req, want,
-				    want == 1 ? "" : "s");
-	} else if (!strcmp(req, "write-reg") || !strcmp(req, "poke")) {
-		if (nargs != 2)
-			usage_error("mock %s takes 2 arguments", req);
-	} else if (!strcmp(req, "sum")) {
-		if (nargs < 1)
-			usage_error("mock sum needs hex bytes");
-	} else {
-		usage_error("unknown mock request '%s'", req);
-	}
-
-	fd = open_device(dev, path, sizeof(path));
-	if (get_info(fd, &type, &info, &len)) {
-		ioctl_error("INFO");
-		close(fd);
-		return 1;
-	}
-	free(info);
-	if (type != FWCTL_DEVICE_TYPE_MOCK) {
-		error("%s is a %s device (type %u), not the mock", path,
-		      device_type_name(type), type);
-		close(fd);
-		return 1;
-	}
-
-	if (!strcmp(req, "query")) {
-		struct fwctl_mock_query *q;
-
-		rsp = mock_cmd(fd, have_scope ? scope : FWCTL_RPC_CONFIGURATION,
-			       FWCTL_MOCK_OP_QUERY, 0, NULL, 0,
-			       sizeof(*rsp) + sizeof(*q), &rsp_len);
-		if (rsp && rsp_len < sizeof(*rsp) + sizeof(*q)) {
-			error("malformed response of %u bytes", rsp_len);
-			free(rsp);
-			rsp = NULL;
-		}
-		if (rsp) {
-			q = (struct fwctl_mock_query *)(rsp + 1);
-			printf("firmware version: %u.%u (0x%08x)\n",
-			       q->fw_version >> 16, q->fw_version & 0xffff,
-			       q->fw_version);
-			printf("objects held by this open: %u\n",
-			       q->nr_objects);
-			printf("debug registers: %u\n", q->nr_regs);
-			printf("firmware memory: %u bytes\n", q->mem_size);
-		}
-	} else if (!strcmp(req, "echo")) {
-		size_t n = strlen(argv[1]);
-
-		rsp = mock_cmd(fd, have_scope ? scope : FWCTL_RPC_CONFIGURATION,
-			       FWCTL_MOCK_OP_ECHO, n, argv[1], n,
-			       sizeof(*rsp) + n, &rsp_len);
-		if (rsp) {
-			printf("echoed %u bytes: %.*s\n", rsp_len,
-			       (int)(rsp_len - sizeof(*rsp)),
-			       (char *)(rsp + 1));
-		}
-	} else if (!strcmp(req, "sum")) {
-		int i;
-
-		for (i = 1; i <= nargs; i++)
-			parse_hex(&payload, argv[i]);
-		rsp = mock_cmd(fd, have_scope ? scope : FWCTL_RPC_CONFIGURATION,
-			       FWCTL_MOCK_OP_SUM, 0, payload.data, payload.len,
-			       sizeof(*rsp), &rsp_len);
-		if (rsp)
-			printf("sum of %zu bytes: %llu\n", payload.len,
-			       (unsigned long long)rsp->value);
-	} else if (!strcmp(req, "obj-create")) {
-		__u64 tag = mock_number("tag", argv[1], ULLONG_MAX);
-
-		rsp = mock_cmd(fd, have_scope ? scope : FWCTL_RPC_CONFIGURATION,
-			       FWCTL_MOCK_OP_OBJ_CREATE, tag, NULL, 0,
-			       sizeof(*rsp), &rsp_len);
-		if (rsp)
-			printf("created object %llu, tag %llu (freed when this program exits)\n",
-			       (unsigned long long)rsp->value,
-			       (unsigned long long)tag);
-	} else if (!strcmp(req, "read-log")) {
-		__u64 n = mock_number("length", argv[1],
-				      FWCTL_MAX_RPC_LEN - sizeof(*rsp));
-
-		rsp = mock_cmd(fd, have_scope ? scope : FWCTL_RPC_DEBUG_READ_ONLY,
-			       FWCTL_MOCK_OP_READ_LOG, n, NULL, 0,
-			       sizeof(*rsp) + n, &rsp_len);
-		if (rsp) {
-			/* Only what is both claimed and received */
-			__u32 got = rsp_len - sizeof(*rsp);
-
-			if (rsp->len != got)
-				error("the header claims %u bytes of log, %u came",
-				      rsp->len, got);
-			if (rsp->len < got)
-				got = rsp->len;
-			printf("firmware log: %u bytes\n", got);
-			hexdump(rsp + 1, got);
-		}
-	} else if (!strcmp(req, "read-reg")) {
-		__u64 reg = mock_number("register", argv[1], ULLONG_MAX);
-
-		rsp = mock_cmd(fd, have_scope ? scope : FWCTL_RPC_DEBUG_READ_ONLY,
-			       FWCTL_MOCK_OP_READ_REG, reg, NULL, 0,
-			       sizeof(*rsp), &rsp_len);
-		if (rsp)
-			printf("register %llu: 0x%016llx\n",
-			       (unsigned long long)reg,
-			       (unsigned long long)rsp->value);
-	} else if (!strcmp(req, "write-reg")) {
-		__u64 reg = mock_number("register", argv[1], ULLONG_MAX);
-		__u64 val = mock_number("value", argv[2], ULLONG_MAX);
-
-		rsp = mock_cmd(fd, have_scope ? scope : FWCTL_RPC_DEBUG_WRITE,
-			       FWCTL_MOCK_OP_WRITE_REG, reg, &val, sizeof(val),
-			       sizeof(*rsp), &rsp_len);
-		if (rsp)
-			printf("register %llu: 0x%016llx -> 0x%016llx\n",
-			       (unsigned long long)reg,
-			       (unsigned long long)rsp->value,
-			       (unsigned long long)val);
-	} else if (!strcmp(req, "poke")) {
-		__u64 off = mock_number("offset", argv[1], ULLONG_MAX);
-
-		parse_hex(&payload, argv[2]);
-		if (!payload.len)
-			usage_error("poke needs at least one byte");
-		rsp = mock_cmd(fd,
-			       have_scope ? scope : FWCTL_RPC_DEBUG_WRITE_FULL,
-			       FWCTL_MOCK_OP_POKE, off, payload.data,
-			       payload.len, sizeof(*rsp), &rsp_len);
-		if (rsp)
-			printf("wrote %llu bytes at offset %llu\n",
-			       (unsigned long long)rsp->value,
-			       (unsigned long long)off);
-	}
-	free(payload.data);
-	close(fd);
-	if (!rsp)
-		return 1;
-	free(rsp);
-	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	const char *cmd;
+	const struct command *cmd;
 	int i;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--"))
+	atexit(close_stdout);
+	/* Options go anywhere, which POSIXLY_CORRECT would forbid */
+	unsetenv("POSIXLY_CORRECT");
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--")) {
+			i++;
 			break;
+		}
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
+			fputs(main_help, stdout);
 			return 0;
 		}
+		if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
+			printf("%s %s\n", progname, FWCTL_VERSION);
+			return 0;
+		}
+		if (strcmp(argv[i], "-j") && strcmp(argv[i], "--json"))
+			usage_error(NULL, "unknown option '%s'", argv[i]);
+		json_output = true;
 	}
-	if (argc < 2)
-		usage_error("missing command");
-	cmd = argv[1];
-	argc -= 2;
-	argv += 2;
-	if (!strcmp(cmd, "list"))
-		return cmd_list(argc, argv);
-	if (!strcmp(cmd, "info"))
-		return cmd_info(argc, argv);
-	if (!strcmp(cmd, "rpc"))
-		return cmd_rpc(argc, argv);
-	if (!strcmp(cmd, "mock"))
-		return cmd_mock(argc, argv);
-	if (!strcmp(cmd, "help")) {
-		usage(stdout);
-		return 0;
-	}
-	usage_error("unknown command '%s'", cmd);
+	if (i == argc)
+		usage_error(NULL, "missing command");
+	cmd = find_command(commands, ARRAY_SIZE(commands), argv[i]);
+	if (!cmd)
+		usage_error(NULL, "unknown command '%s'", argv[i]);
+	return run_command(cmd, argc - i, argv + i);
 }

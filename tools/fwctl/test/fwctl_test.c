@@ -16,9 +16,11 @@
 #define main fwctl_main
 #define ioctl fake_ioctl
 #include "../fwctl.c"
+#include "../mock.c"
 #undef ioctl
 #undef main
 
+#include <ftw.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -62,6 +64,9 @@ struct test {
 	const char *log;	/* must be in the log of ioctls */
 	bool no_ioctl;		/* the tool must not call ioctl() */
 	long file_len;		/* length of OUT_FILE after the run, if > 0 */
+	bool sysfs;		/* devices in the fake sysfs of make_sysfs() */
+	bool full_stdout;	/* the standard output is /dev/full */
+	bool posixly_correct;	/* POSIXLY_CORRECT is set */
 };
 
 static struct fake fake;
@@ -262,6 +267,10 @@ static char *slurp(FILE *f)
 /* Made by make_files() */
 static char req_file[PATH_MAX];
 static char out_file[PATH_MAX];
+/* Made by make_sysfs(): the fake /sys/class/fwctl and /dev/fwctl */
+static char sysfs_root[PATH_MAX];
+static char sysfs_class[PATH_MAX];
+static char sysfs_dev[PATH_MAX];
 
 /* What a run of the tool left: its wait status and what it wrote */
 struct result {
@@ -305,9 +314,21 @@ static void run(const struct test *t, struct result *res)
 
 		fake = t->fake;
 		ioctl_log = log;
+		/* No case sees the host's own devices */
+		class_dir = t->sysfs ? sysfs_class : "/nonexistent/class/fwctl";
+		dev_dir = t->sysfs ? sysfs_dev : "/nonexistent/dev/fwctl";
 		setrlimit(RLIMIT_FSIZE, &fsize);
 		alarm(CHILD_SECONDS);
-		dup2(fileno(out), STDOUT_FILENO);
+		if (t->full_stdout) {
+			int fd = open("/dev/full", O_WRONLY);
+
+			if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
+				exit(99);
+		} else {
+			dup2(fileno(out), STDOUT_FILENO);
+		}
+		if (t->posixly_correct)
+			setenv("POSIXLY_CORRECT", "1", 1);
 		dup2(fileno(err), STDERR_FILENO);
 		exit(fwctl_main(argc + 1, argv));
 	}
@@ -427,10 +448,10 @@ static const struct test tests[] = {
 	{ "scope past 32 bits", { "rpc", DEV, "-s", "0x100000000", "01" },
 	  .rc = 2, .err = "unknown scope", .no_ioctl = true },
 	{ "--scope without a value", { "rpc", DEV, "--scope" }, .rc = 2,
-	  .err = "--scope needs a value", .no_ioctl = true },
+	  .err = "option '--scope' needs a value", .no_ioctl = true },
 	{ "--out-len without a value",
 	  { "rpc", DEV, "--scope", "config", "--out-len" }, .rc = 2,
-	  .err = "--out-len needs a value", .no_ioctl = true },
+	  .err = "option '--out-len' needs a value", .no_ioctl = true },
 	{ "--out-len past 32 bits",
 	  { "rpc", DEV, "-s", "0", "--out-len", "4294967296", "01" },
 	  .rc = 2, .err = "bad --out-len '4294967296'", .no_ioctl = true },
@@ -452,7 +473,7 @@ static const struct test tests[] = {
 	{ "hex and -f", { "rpc", DEV, "-s", "0", "-f", REQ_FILE, "01" },
 	  .rc = 2, .err = "not both", .no_ioctl = true },
 	{ "-f without a file", { "rpc", DEV, "-s", "0", "-f" }, .rc = 2,
-	  .err = "-f needs a file name", .no_ioctl = true },
+	  .err = "option '-f' needs a value", .no_ioctl = true },
 	{ "-f of a missing file",
 	  { "rpc", DEV, "-s", "0", "-f", "/nonexistent/req" }, .rc = 1,
 	  .err = "cannot open /nonexistent/req", .no_ioctl = true },
@@ -468,12 +489,12 @@ static const struct test tests[] = {
 	  .rc = 2, .err = "mock query takes 0 arguments", .no_ioctl = true },
 	{ "mock --scope without a request",
 	  { "mock", DEV, "--scope", "read" }, .rc = 2,
-	  .err = "needs a request after --scope", .no_ioctl = true },
+	  .err = "mock needs a device and a request", .no_ioctl = true },
 	{ "mock write-reg with one argument",
 	  { "mock", DEV, "write-reg", "1" }, .rc = 2,
 	  .err = "mock write-reg takes 2 arguments", .no_ioctl = true },
 	{ "mock sum without bytes", { "mock", DEV, "sum" }, .rc = 2,
-	  .err = "mock sum needs hex bytes", .no_ioctl = true },
+	  .err = "mock sum takes at least 1 argument", .no_ioctl = true },
 	{ "mock read-log past 2 MiB", { "mock", DEV, "read-log", "2097137" },
 	  .rc = 2, .err = "bad length '2097137'" },
 	{ "mock read-reg of junk", { "mock", DEV, "read-reg", "1x" }, .rc = 2,
@@ -516,7 +537,10 @@ static const struct test tests[] = {
 
 	/* Responses of a well-behaved kernel */
 	{ "info", { "info", DEV }, .rc = 0,
-	  .out = "type: mock (1836016491, 0x6d6f636b)\ndevice data: 16 bytes\n"
+	  .out = "type: mock (1836016491, 0x6d6f636b)\n"
+		 "mock firmware version: 1.0 (0x00010000)\n"
+		 "context id of this open: 7\nobjects per open: 64\n"
+		 "device data: 16 bytes\n"
 		 "0000  00 00 01 00 07 00 00 00 40 00 00 00 00 00 00 00",
 	  .log = "INFO device_data_len=64\n" },
 	{ "info decoded", { "info", DEV }, .rc = 0,
@@ -524,14 +548,16 @@ static const struct test tests[] = {
 		 "context id of this open: 7\nobjects per open: 64\n" },
 	{ "info decoded: mlx5", { "info", DEV },
 	  .fake = { .info_type = FWCTL_DEVICE_TYPE_MLX5, .info_extra = -8 },
-	  .rc = 0, .out = "4.......\nuser context id (uid): 4660\n"
-		 "user context capabilities: 0x4 (tools resources)\n" },
+	  .rc = 0, .out = "type: mlx5 (1, 0x1)\nuser context id (uid): 4660\n"
+		 "user context capabilities: 0x4 (tools resources)\n"
+		 "device data: 8 bytes\n" },
 	{ "info decoded: pds", { "info", DEV },
 	  .fake = { .info_type = FWCTL_DEVICE_TYPE_PDS, .info_extra = -12 },
-	  .rc = 0, .out = "....\ncapabilities: 0x1\n" },
+	  .rc = 0, .out = "type: pds (4, 0x4)\ncapabilities: 0x1\ndevice data: 4 bytes\n" },
 	{ "info: mlx5 device data too short", { "info", DEV },
 	  .fake = { .info_type = FWCTL_DEVICE_TYPE_MLX5, .info_extra = -12 },
-	  .rc = 0, .out = "device data too short for mlx5 (8 bytes)\n" },
+	  .rc = 0, .err = "device data too short for mlx5: 4 bytes, want 8\n",
+	  .no_out = "user context" },
 	{ "info longer than the first buffer", { "info", DEV },
 	  .fake = { .info_extra = 200 }, .rc = 0,
 	  .out = "device data: 216 bytes\n",
@@ -560,9 +586,9 @@ static const struct test tests[] = {
 
 	/* Failures the kernel or the firmware report */
 	{ "not the mock", { "mock", DEV, "query" },
-	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 1,
-	  .err = "/dev/null is a cxl device (type 2), not the mock" },
-	{ "firmware status", { "mock", DEV, "read-reg", "99" }, .rc = 1,
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 2,
+	  .err = "/dev/null is a cxl device (type 2), not a mock one" },
+	{ "firmware status", { "mock", DEV, "read-reg", "99" }, .rc = 3,
 	  .err = "firmware status: BAD_ARG (2)" },
 	{ "RPC error", { "mock", DEV, "query" }, .fake = { .rpc_errno = EPERM },
 	  .rc = 1, .err = "RPC failed: Operation not permitted (EPERM)" },
@@ -641,7 +667,223 @@ static const struct test tests[] = {
 	  .fake = { .info_extra = -12 }, .rc = 0,
 	  .out = "device data: 4 bytes\n0000  00 00 01 00  ",
 	  .no_out = "\n0010 " },
+
+	/* The command line: help, versions, options anywhere */
+	{ "--version", { "--version" }, .rc = 0, .out = "fwctl " FWCTL_VERSION "\n",
+	  .no_ioctl = true },
+	{ "-V", { "-V", "list" }, .rc = 0, .out = "fwctl " FWCTL_VERSION "\n",
+	  .no_ioctl = true },
+	{ "--help after the arguments", { "rpc", DEV, "01", "--help" }, .rc = 0,
+	  .out = "Usage: fwctl rpc DEV -s SCOPE", .no_ioctl = true },
+	{ "help of an unknown command", { "help", "frob" }, .rc = 2,
+	  .err = "unknown command 'frob'", .no_ioctl = true },
+	{ "unknown global option", { "--frob", "list" }, .rc = 2,
+	  .err = "unknown option '--frob'\nTry 'fwctl --help'",
+	  .no_ioctl = true },
+	{ "unknown short option", { "info", DEV, "-x" }, .rc = 2,
+	  .err = "unknown option '-x'\nUsage: fwctl info DEV",
+	  .no_ioctl = true },
+	{ "options before the device", { "rpc", "-s", "read", DEV, "01" },
+	  .rc = 0, .log = "RPC scope=1 in_len=1 " },
+	{ "options after the request",
+	  { "rpc", DEV, "01", "02", "--scope", "write", "-l", "64" },
+	  .rc = 0, .log = "RPC scope=2 in_len=2 out_len=64\n" },
+	{ "-- ends the options", { "mock", DEV, "echo", "--", "-x" }, .rc = 0,
+	  .out = "echoed 18 bytes: -x\n" },
+	{ "--in is -f", { "rpc", DEV, "--scope=read", "--in", REQ_FILE },
+	  .rc = 0, .log = "in=0600000000000000c800000000000000\n" },
+
+	/* JSON */
+	{ "-j before the command", { "-j", "info", DEV }, .rc = 0,
+	  .out = "\"type\": \"mock\"", .no_out = "device data:" },
+	{ "info --json", { "info", DEV, "--json" }, .rc = 0,
+	  .out = "\"type_id\": 1836016491" },
+	{ "info --json: device data", { "info", DEV, "--json" },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_PDS }, .rc = 0,
+	  .out = "\"device_data\": \"01000000070000004000000000000000\"" },
+	{ "info --json: decoded mock", { "info", DEV, "-j" }, .rc = 0,
+	  .out = "\"uctx_id\": 7" },
+	{ "info --json: decoded mlx5", { "info", DEV, "-j" },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_MLX5 }, .rc = 0,
+	  .out = "\"decoded\": {\n    \"uid\": 4660,\n    \"uctx_caps\": 4\n  }" },
+	{ "info --json: unknown type", { "info", DEV, "-j" },
+	  .fake = { .info_type = 0x99 }, .rc = 0,
+	  .out = "\"type\": \"unknown\"", .no_out = "\"decoded\": {" },
+	{ "rpc --json", { "rpc", DEV, "-s", "config", "-j", READ_LOG_200 },
+	  .rc = 0, .out = "\"response_len\": 216,\n  \"received_len\": 216,\n"
+		 "  \"truncated\": false" },
+	{ "rpc --json of a response longer than --out-len",
+	  { "rpc", DEV, "-j", "-s", "read", "-l", "8", READ_LOG_200 }, .rc = 0,
+	  .out = "\"received_len\": 8,\n  \"truncated\": true,\n"
+		 "  \"response\": \"06000000c8000000\"",
+	  .err = "response truncated to 8 of 216 bytes" },
+	{ "rpc --json with --out", { "rpc", DEV, "-s", "1", "-j", "-o", OUT_FILE,
+	  READ_LOG_200 }, .rc = 0, .out = "\"response\": null",
+	  .file_len = 216 },
+	{ "mock query --json", { "mock", DEV, "query", "-j" }, .rc = 0,
+	  .out = "\"nr_regs\": 16" },
+	{ "mock read-reg --json", { "mock", "-j", DEV, "read-reg", "3" },
+	  .rc = 0, .out = "\"value\": 1234605616436508552" },
+	{ "mock read-log --json", { "mock", DEV, "read-log", "8", "-j" },
+	  .rc = 0, .out = "\"log\": \"0726456483a2c1e0\"" },
+	{ "mock echo --json", { "mock", DEV, "echo", "a\"b\\c", "-j" },
+	  .rc = 0, .out = "\"echo\": \"a\\\"b\\\\c\"" },
+
+	/* Output and option corner cases */
+	{ "a write error is an error", { "--help" }, .full_stdout = true,
+	  .rc = 1, .err = "cannot write the output: No space left on device" },
+	{ "a write error of JSON is an error", { "info", DEV, "-j" },
+	  .full_stdout = true, .rc = 1, .err = "cannot write the output" },
+	{ "a misused long option", { "info", DEV, "--json=1" }, .rc = 2,
+	  .err = "unknown, ambiguous or misused option '--json=1'",
+	  .no_ioctl = true },
+	{ "an ambiguous long option", { "rpc", DEV, "--o", "x" }, .rc = 2,
+	  .err = "unknown, ambiguous or misused option '--o'", .no_ioctl = true },
+	{ "options anywhere despite POSIXLY_CORRECT", { "info", DEV, "-j" },
+	  .posixly_correct = true, .rc = 0, .out = "\"type\": \"mock\"" },
+	{ "rpc --out - with --json", { "rpc", DEV, "-s", "0", "-o", "-", "-j", "01" },
+	  .rc = 2, .err = "--out - and --json", .no_ioctl = true },
+	{ "EIO: what to do", { "info", DEV }, .fake = { .info_errno = EIO },
+	  .rc = 1, .err = "(EIO)\nfwctl: the driver or firmware failed" },
+	{ "rpc --out of a cut response: what was written",
+	  { "rpc", DEV, "-s", "read", "-l", "20", "-o", OUT_FILE, READ_LOG_200 },
+	  .rc = 0, .err = "response: 20 bytes written to ", .file_len = 20 },
+
+	/* Devices by name, node and parent, in the fake sysfs */
+	{ "list", { "list" }, .sysfs = true, .rc = 0,
+	  .out = "mock     0000:03:00.0         pci       mlx5_core\n" },
+	{ "list --json", { "list", "--json" }, .sysfs = true, .rc = 0,
+	  .out = "\"dev\": \"247:4\",\n    \"type\": \"mock\",\n"
+		 "    \"type_id\": 1836016491,\n    \"error\": null,\n"
+		 "    \"parent\": \"mem0\",\n    \"parent_bus\": \"cxl\",\n"
+		 "    \"parent_driver\": \"cxl_mem\"" },
+	{ "list --json: a device INFO fails on", { "-j", "list" }, .sysfs = true,
+	  .fake = { .info_errno = EACCES }, .rc = 0,
+	  .out = "\"type\": null,\n    \"type_id\": null,\n    \"error\": \"EACCES\"" },
+	{ "list --json of no devices", { "list", "-j" }, .rc = 0, .out = "[\n]" },
+	{ "info by name", { "info", "fwctl4" }, .sysfs = true, .rc = 0,
+	  .out = "/dev/fwctl4\ntype: mock" },
+	{ "info by PCI address", { "info", "0000:03:00.0" }, .sysfs = true,
+	  .rc = 0, .out = "/dev/fwctl3\ntype: mock" },
+	{ "info by short PCI address", { "info", "03:00.0", "-j" }, .sysfs = true,
+	  .rc = 0, .out = "\"name\": \"fwctl3\"" },
+	{ "info by memdev", { "info", "mem0" }, .sysfs = true, .rc = 0,
+	  .out = "/dev/fwctl4\ntype: mock" },
+	{ "a parent with two fwctl devices", { "info", "fwctl_mock.0" },
+	  .sysfs = true, .rc = 2,
+	  .err = "fwctl_mock.0 has more than one fwctl device (fwctl5 and fwctl6)",
+	  .no_ioctl = true },
+	{ "no such device", { "info", "mem9" }, .sysfs = true, .rc = 1,
+	  .err = "no fwctl device 'mem9'", .no_ioctl = true },
 };
+
+/* Where the fake sysfs puts each fwctl device: its name and its parent */
+static const char *const sysfs_fwctl[][2] = {
+	{ "fwctl3", "0000:03:00.0" },
+	{ "fwctl4", "mem0" },
+	/* Two of one parent, which names neither */
+	{ "fwctl5", "fwctl_mock.0" },
+	{ "fwctl6", "fwctl_mock.0" },
+};
+
+/* snprintf() that cannot truncate: a path too long ends the test */
+static void fmt(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len) {
+		fprintf(stderr, "path too long\n");
+		exit(1);
+	}
+}
+
+static void sysfs_make(const char *path, const char *link_to,
+		       const char *contents)
+{
+	char full[PATH_MAX], target[PATH_MAX];
+	int fd, ret;
+
+	fmt(full, sizeof(full), "%s/%s", sysfs_root, path);
+	if (link_to) {
+		fmt(target, sizeof(target), "%s/%s", sysfs_root, link_to);
+		ret = symlink(target, full);
+	} else if (contents) {
+		fd = open(full, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		ret = fd < 0 || write(fd, contents, strlen(contents)) < 0 ||
+		      close(fd) ? -1 : 0;
+	} else {
+		ret = mkdir(full, 0700);
+	}
+	if (ret) {
+		perror(full);
+		exit(1);
+	}
+}
+
+/*
+ * A fake sysfs with the links the tool follows: a PCI function bound to
+ * mlx5_core, a CXL memdev bound to cxl_mem and a platform device, and a
+ * node in the fake /dev for each fwctl device (a plain file: the fake
+ * ioctl answers on any descriptor).
+ */
+static void make_sysfs(void)
+{
+	static const char *const dirs[] = {
+		"bus", "bus/pci", "bus/cxl", "bus/platform", "drivers",
+		"drivers/mlx5_core", "drivers/cxl_mem", "drivers/fwctl_mock",
+		"devices", "devices/0000:03:00.0", "devices/mem0",
+		"devices/fwctl_mock.0", "class", "dev",
+	};
+	static const char *const links[][2] = {
+		{ "devices/0000:03:00.0/subsystem", "bus/pci" },
+		{ "devices/0000:03:00.0/driver", "drivers/mlx5_core" },
+		{ "devices/mem0/subsystem", "bus/cxl" },
+		{ "devices/mem0/driver", "drivers/cxl_mem" },
+		{ "devices/fwctl_mock.0/subsystem", "bus/platform" },
+		{ "devices/fwctl_mock.0/driver", "drivers/fwctl_mock" },
+	};
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char path[PATH_MAX], target[PATH_MAX], dev[32];
+	size_t i;
+
+	fmt(sysfs_root, sizeof(sysfs_root), "%s/fwctl_test.sysfs.XXXXXX",
+	    tmp);
+	if (!mkdtemp(sysfs_root)) {
+		perror(sysfs_root);
+		exit(1);
+	}
+	fmt(sysfs_class, sizeof(sysfs_class), "%s/class", sysfs_root);
+	fmt(sysfs_dev, sizeof(sysfs_dev), "%s/dev", sysfs_root);
+	for (i = 0; i != ARRAY_SIZE(dirs); i++)
+		sysfs_make(dirs[i], NULL, NULL);
+	for (i = 0; i != ARRAY_SIZE(links); i++)
+		sysfs_make(links[i][0], links[i][1], NULL);
+	for (i = 0; i != ARRAY_SIZE(sysfs_fwctl); i++) {
+		fmt(path, sizeof(path), "class/%s", sysfs_fwctl[i][0]);
+		sysfs_make(path, NULL, NULL);
+		fmt(path, sizeof(path), "class/%s/device", sysfs_fwctl[i][0]);
+		fmt(target, sizeof(target), "devices/%s", sysfs_fwctl[i][1]);
+		sysfs_make(path, target, NULL);
+		fmt(path, sizeof(path), "class/%s/dev", sysfs_fwctl[i][0]);
+		fmt(dev, sizeof(dev), "247:%zu\n", i + 3);
+		sysfs_make(path, NULL, dev);
+		fmt(path, sizeof(path), "dev/%s", sysfs_fwctl[i][0]);
+		sysfs_make(path, NULL, "");
+	}
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
 
 static void make_files(void)
 {
@@ -670,6 +912,7 @@ int main(void)
 	unsigned int i, passed = 0, failed = 0;
 
 	make_files();
+	make_sysfs();
 	printf("TAP version 13\n1..%zu\n", ARRAY_SIZE(tests));
 	for (i = 0; i != ARRAY_SIZE(tests); i++) {
 		const struct test *t = &tests[i];
@@ -689,6 +932,7 @@ int main(void)
 	}
 	unlink(req_file);
 	unlink(out_file);
+	nftw(sysfs_root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	printf("fwctl_test: %u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
