@@ -3,8 +3,8 @@
  * fwctl - list fwctl devices and send RPCs to their firmware
  *
  * A front end to the two fwctl ioctls, FWCTL_INFO and FWCTL_RPC: the
- * commands every device type shares are here, the requests of the
- * fwctl_mock test device in mock.c.
+ * commands every device type shares are here, the CXL Features commands in
+ * cxl.c and the requests of the fwctl_mock test device in mock.c.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -42,7 +42,7 @@ static const char *dev_dir = "/dev/fwctl";
 
 static const char *progname = "fwctl";
 bool json_output;
-/* The command being run ("info"), for "Try 'fwctl info --help'" */
+/* The command being run ("cxl get"), for "Try 'fwctl cxl get --help'" */
 static char command_path[64];
 
 void print_error(const char *fmt, ...)
@@ -1130,6 +1130,7 @@ static const struct command *const commands[] = {
 	&list_command,
 	&info_command,
 	&rpc_command,
+	&cxl_command,
 #ifndef FWCTL_NO_MOCK
 	&mock_command,
 #endif
@@ -1146,6 +1147,7 @@ static const char main_help[] =
 "  list      list the fwctl devices\n"
 "  info      show a device's type and its decoded device data\n"
 "  rpc       send one RPC in the device's own format\n"
+"  cxl       the CXL Features commands: features, get, set\n"
 #ifndef FWCTL_NO_MOCK
 "  mock      requests of the fwctl_mock test device\n"
 #endif
@@ -1177,6 +1179,33 @@ static int run_command(const struct command *cmd, int argc, char **argv)
 	/* Each command parses its options from the start of its argv */
 	optind = 0;
 	return cmd->run(cmd, argc, argv);
+}
+
+int run_subcommand(const struct command *parent,
+		   const struct command *table, size_t n, int argc,
+		   char **argv)
+{
+	const struct command *sub = NULL;
+	size_t k;
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			print_help(parent);
+			return 0;
+		}
+		if (strcmp(argv[i], "-j") && strcmp(argv[i], "--json"))
+			usage_error(parent, "unknown option '%s'", argv[i]);
+		json_output = true;
+	}
+	if (i == argc)
+		usage_error(parent, "missing subcommand");
+	for (k = 0; k != n; k++)
+		if (!strcmp(table[k].name, argv[i]))
+			sub = &table[k];
+	if (!sub)
+		usage_error(parent, "unknown subcommand '%s'", argv[i]);
+	return run_command(sub, argc - i, argv + i);
 }
 
 static int cmd_help(const struct command *cmd, int argc, char **argv)

@@ -57,6 +57,9 @@ __printf(2, 3) noreturn void usage_error(const struct command *cmd,
 void print_help(const struct command *cmd);
 void ioctl_error(const char *what);
 const char *errno_name(int err);
+int run_subcommand(const struct command *parent,
+		   const struct command *table, size_t n, int argc,
+		   char **argv);
 
 /*
  * The next option of @cmd's command line: the command's own ones, given as
@@ -122,6 +125,9 @@ struct info_decoder {
 	void (*print)(const void *data);
 	struct json_object *(*json)(const void *data);
 };
+
+/* The CXL commands (cxl.c) */
+extern const struct command cxl_command;
 
 /* The mock's commands (mock.c), unless the build leaves them out */
 #ifndef FWCTL_NO_MOCK

@@ -16,6 +16,7 @@
 #define main fwctl_main
 #define ioctl fake_ioctl
 #include "../fwctl.c"
+#include "../cxl.c"
 #include "../mock.c"
 #undef ioctl
 #undef main
@@ -51,6 +52,9 @@ struct fake {
 	long long rsp_extra;		/* to the response's length */
 	long long hdr_len_extra;	/* to the header's @len */
 	bool bad_opcode;		/* the header names another opcode */
+	__u32 cxl_retval;		/* of a CXL Set Feature */
+	bool cxl_bad_count;		/* more entries claimed than sent */
+	bool cxl_short_list;		/* one feature more than listed */
 };
 
 struct test {
@@ -127,6 +131,78 @@ static int fake_info(struct fwctl_info *cmd)
 	return 0;
 }
 
+/*
+ * The features of the fake CXL device: one set at the next reset, one set at
+ * once, one the kernel never lets be set (a background operation). The
+ * fields are little-endian, as is the host.
+ */
+#define FEAT_RESET "ffffffff-ffff-ffff-ffff-ffffffffffff"
+#define FEAT_NOW "c0ffee00-0000-4000-8000-000000000002"
+#define FEAT_NEVER "c0ffee00-0000-4000-8000-000000000003"
+static const struct cxl_feat_entry cxl_feats[] = {
+	{ .uuid = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+	  .get_feat_size = 4, .set_feat_size = 4, .get_feat_ver = 1,
+	  .set_feat_ver = 1, .flags = 0x61, .effects = 0x201 },
+	{ .uuid = { 0xc0, 0xff, 0xee, 0x00, 0x00, 0x00, 0x40, 0x00,
+		    0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02 },
+	  .id = 1, .get_feat_size = 4, .set_feat_size = 4, .flags = 0x1,
+	  .effects = 0x202 },
+	{ .uuid = { 0xc0, 0xff, 0xee, 0x00, 0x00, 0x00, 0x40, 0x00,
+		    0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03 },
+	  .id = 2, .get_feat_size = 4, .set_feat_size = 4, .flags = 0x1,
+	  .effects = 0x241 },
+};
+
+/* The value of every feature, as Get Feature reads it */
+static const __u8 cxl_value[4] = { 0xef, 0xbe, 0xad, 0xde };
+
+/*
+ * The CXL Features commands, answered as the kernel answers them: @size
+ * bytes after the header, and a length 8 bytes past them.
+ */
+static unsigned char *cxl_firmware(const unsigned char *in, size_t in_len,
+				   size_t *len)
+{
+	const struct fwctl_rpc_cxl *rpc = (const void *)in;
+	struct fwctl_rpc_cxl_out *out;
+	size_t i, n = 0, size = 0;
+
+	out = calloc(1, sizeof(*out) + sizeof(cxl_feats) + 64);
+	if (in_len < sizeof(rpc->hdr))
+		rpc = NULL;
+	if (rpc && rpc->opcode == CXL_OP_GET_SUPPORTED_FEATURES) {
+		struct cxl_mbox_get_sup_feats_out *sup = &out->get_sup_feats_out;
+		size_t want = rpc->get_sup_feats_in.count / CXL_ENTRY_LEN;
+
+		for (i = rpc->get_sup_feats_in.start_idx;
+		     i < ARRAY_SIZE(cxl_feats) && n < want; i++)
+			sup->ents[n++] = cxl_feats[i];
+		sup->num_entries = n + (fake.cxl_bad_count ? 100 : 0);
+		sup->supported_feats = ARRAY_SIZE(cxl_feats) +
+				       fake.cxl_short_list;
+		size = sizeof(sup->hdr) + n * CXL_ENTRY_LEN;
+	} else if (rpc && rpc->opcode == CXL_OP_GET_FEATURE) {
+		out->retval = 3;
+		for (i = 0; i != ARRAY_SIZE(cxl_feats); i++) {
+			if (memcmp(cxl_feats[i].uuid, rpc->get_feat_in.uuid, 16))
+				continue;
+			size = rpc->get_feat_in.count;
+			if (size > sizeof(cxl_value))
+				size = sizeof(cxl_value);
+			memcpy(out->payload, cxl_value, size);
+			out->retval = 0;
+		}
+	} else if (rpc && rpc->opcode == CXL_OP_SET_FEATURE) {
+		out->retval = fake.cxl_retval;
+	} else {
+		out->retval = 3;
+	}
+	out->size = size;
+	*len = sizeof(*out) + size;
+	return (unsigned char *)out;
+}
+
 /* The mock firmware's answer to a request, in a buffer of its own */
 static unsigned char *firmware(const unsigned char *in, size_t in_len,
 			       size_t *len)
@@ -140,6 +216,8 @@ static unsigned char *firmware(const unsigned char *in, size_t in_len,
 	__u16 status = 0;
 	__u32 rsp_len = 0;
 
+	if (fake.info_type == FWCTL_DEVICE_TYPE_CXL)
+		return cxl_firmware(in, in_len, len);
 	/* Echo, and what is not a mock command */
 	if (in_len < sizeof(*cmd) || cmd->opcode == FWCTL_MOCK_OP_ECHO ||
 	    cmd->opcode > FWCTL_MOCK_OP_LAST) {
@@ -675,8 +753,16 @@ static const struct test tests[] = {
 	  .no_ioctl = true },
 	{ "--help after the arguments", { "rpc", DEV, "01", "--help" }, .rc = 0,
 	  .out = "Usage: fwctl rpc DEV -s SCOPE", .no_ioctl = true },
+	{ "help of a subcommand", { "help", "cxl", "get" }, .rc = 0,
+	  .out = "Usage: fwctl cxl get DEV UUID", .no_ioctl = true },
+	{ "--help of a subcommand", { "cxl", "set", "-h" }, .rc = 0,
+	  .out = "Usage: fwctl cxl set DEV UUID", .no_ioctl = true },
 	{ "help of an unknown command", { "help", "frob" }, .rc = 2,
 	  .err = "unknown command 'frob'", .no_ioctl = true },
+	{ "cxl without a subcommand", { "cxl" }, .rc = 2,
+	  .err = "missing subcommand\nUsage: fwctl cxl", .no_ioctl = true },
+	{ "cxl with an unknown subcommand", { "cxl", "frob", DEV }, .rc = 2,
+	  .err = "unknown subcommand 'frob'", .no_ioctl = true },
 	{ "unknown global option", { "--frob", "list" }, .rc = 2,
 	  .err = "unknown option '--frob'\nTry 'fwctl --help'",
 	  .no_ioctl = true },
@@ -729,6 +815,94 @@ static const struct test tests[] = {
 	{ "mock echo --json", { "mock", DEV, "echo", "a\"b\\c", "-j" },
 	  .rc = 0, .out = "\"echo\": \"a\\\"b\\\\c\"" },
 
+	/* The CXL commands against the fake CXL device */
+	{ "cxl features", { "cxl", "features", DEV },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 0,
+	  .out = "feature " FEAT_RESET "\n  id: 0\n  get size: 4, version 1\n"
+		 "  set size: 4, version 1\n"
+		 "  flags: 0x61 changeable default-selection saved-selection\n"
+		 "  effects: 0x0201 config-change-cold-reset effects-valid\n"
+		 "  set needs scope: write\n",
+	  .log = "RPC scope=0 in_len=24 out_len=3096\n" },
+	{ "cxl features: never settable", { "cxl", "features", DEV },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 0,
+	  .out = "background effects-valid\n  set needs scope: none" },
+	{ "cxl features --json", { "cxl", "features", DEV, "-j" },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 0,
+	  .out = "\"uuid\": \"" FEAT_NOW "\",\n      \"id\": 1," },
+	{ "cxl features --json: set scope", { "cxl", "features", DEV, "-j" },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 0,
+	  .out = "\"config-change-immediate\",\n        \"effects-valid\"\n"
+		 "      ],\n      \"set_scope\": \"full\"" },
+	{ "cxl features: more entries claimed than sent",
+	  { "cxl", "features", DEV },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL, .cxl_bad_count = true },
+	  .rc = 1, .err = "103 entries in 152 bytes", .no_out = "feature " },
+	{ "cxl features: response cut short", { "cxl", "features", DEV },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL, .rsp_extra = -20 },
+	  .rc = 1, .err = "malformed response" },
+	{ "cxl features of the mock", { "cxl", "features", DEV }, .rc = 2,
+	  .err = "/dev/null is a mock device" },
+	{ "cxl get", { "cxl", "get", DEV, FEAT_RESET },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 0,
+	  .out = "feature " FEAT_RESET " (current): 4 bytes\n0000  ef be ad de",
+	  .log = "RPC scope=0 in_len=37 out_len=20\n  in=01050000000000001500000000000000" },
+	{ "cxl get --json --selection saved",
+	  { "cxl", "get", "--selection", "saved", DEV, FEAT_RESET, "-j" },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 0,
+	  .out = "\"selection\": \"saved\",\n  \"size\": 4,\n  \"data\": \"efbeadde\"",
+	  .log = "ffffffff0000040002\n" },
+	{ "cxl get --out", { "cxl", "get", DEV, FEAT_RESET, "-o", OUT_FILE },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 0,
+	  .file_len = 4, .no_out = "feature" },
+	{ "cxl get of an unknown feature",
+	  { "cxl", "get", DEV, "00000000-0000-0000-0000-000000000000" },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 2,
+	  .err = "/dev/null has no feature 00000000-0000-0000-0000-000000000000" },
+	{ "cxl get of a bad UUID", { "cxl", "get", DEV, "ffffffff-ffff" },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 2,
+	  .err = "bad UUID 'ffffffff-ffff'" },
+	{ "cxl get of a bad selection", { "cxl", "get", DEV, FEAT_RESET, "-S", "x" },
+	  .rc = 2, .err = "unknown selection 'x'", .no_ioctl = true },
+	{ "cxl set at the next reset: scope write",
+	  { "cxl", "set", DEV, FEAT_RESET, "01020304" },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 0,
+	  .out = "set feature " FEAT_RESET ": 4 bytes at scope write\n",
+	  .log = "RPC scope=2 in_len=52 out_len=16\n  in=0205000000000000240000" },
+	{ "cxl set: the payload",
+	  { "cxl", "set", DEV, FEAT_RESET, "01020304" },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 0,
+	  /* The UUID, flags 0, offset 0, version 1, reserved, the data */
+	  .log = "ffffffffffffffff0000000000000100000000000000000001020304\n" },
+	{ "cxl set at once: scope full",
+	  { "cxl", "set", DEV, FEAT_NOW, "01" },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 0,
+	  .out = "1 bytes at scope full\n", .log = "RPC scope=3 " },
+	{ "cxl set at a given scope", { "cxl", "set", DEV, FEAT_RESET, "01",
+	  "--scope", "full", "-j" },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 0,
+	  .out = "\"scope\": \"full\"", .log = "RPC scope=3 " },
+	{ "cxl set of a feature never settable", { "cxl", "set", DEV, FEAT_NEVER, "01" },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 2,
+	  .err = "Set Feature of " FEAT_NEVER " is never allowed",
+	  .no_out = "set feature" },
+	{ "cxl set past the set size",
+	  { "cxl", "set", DEV, FEAT_RESET, "0102030405" },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 2,
+	  .err = "5 bytes do not fit the feature's 4", .no_out = "set feature" },
+	{ "cxl set without data", { "cxl", "set", DEV, FEAT_RESET }, .rc = 2,
+	  .err = "cxl set needs data", .no_ioctl = true },
+	{ "cxl set refused by the device", { "cxl", "set", DEV, FEAT_RESET, "01" },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL, .cxl_retval = 27 },
+	  .rc = 3,
+	  .err = "the device refused Set Feature: retval 27 (feature transfer in progress)" },
+	{ "cxl set: EPERM", { "cxl", "set", DEV, FEAT_NOW, "01" },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL, .rpc_errno = EPERM },
+	  .rc = 1,
+	  .err = "Get Supported Features failed: Operation not permitted (EPERM)\n"
+		 "fwctl: DEBUG_WRITE_FULL needs CAP_SYS_RAWIO",
+	  .no_out = "set feature" },
+
 	/* Output and option corner cases */
 	{ "a write error is an error", { "--help" }, .full_stdout = true,
 	  .rc = 1, .err = "cannot write the output: No space left on device" },
@@ -743,6 +917,17 @@ static const struct test tests[] = {
 	  .posixly_correct = true, .rc = 0, .out = "\"type\": \"mock\"" },
 	{ "rpc --out - with --json", { "rpc", DEV, "-s", "0", "-o", "-", "-j", "01" },
 	  .rc = 2, .err = "--out - and --json", .no_ioctl = true },
+	{ "cxl get --out - with --json",
+	  { "cxl", "get", DEV, FEAT_RESET, "-o", "-", "-j" }, .rc = 2,
+	  .err = "--out - and --json", .no_ioctl = true },
+	{ "cxl get: the UUID as cxl features prints it",
+	  { "cxl", "get", DEV, "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF", "-j" },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 0,
+	  .out = "\"uuid\": \"" FEAT_RESET "\"" },
+	{ "cxl features: fewer listed than supported", { "cxl", "features", DEV },
+	  .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL, .cxl_short_list = true },
+	  .rc = 0, .err = "warning: the device listed 3 of the 4 features",
+	  .out = "feature " FEAT_NEVER },
 	{ "EIO: what to do", { "info", DEV }, .fake = { .info_errno = EIO },
 	  .rc = 1, .err = "(EIO)\nfwctl: the driver or firmware failed" },
 	{ "rpc --out of a cut response: what was written",
@@ -769,6 +954,9 @@ static const struct test tests[] = {
 	  .rc = 0, .out = "\"name\": \"fwctl3\"" },
 	{ "info by memdev", { "info", "mem0" }, .sysfs = true, .rc = 0,
 	  .out = "/dev/fwctl4\ntype: mock" },
+	{ "cxl features by memdev", { "cxl", "features", "mem0", "-j" },
+	  .sysfs = true, .fake = { .info_type = FWCTL_DEVICE_TYPE_CXL }, .rc = 0,
+	  .out = "\"device\": \"fwctl4\"" },
 	{ "a parent with two fwctl devices", { "info", "fwctl_mock.0" },
 	  .sysfs = true, .rc = 2,
 	  .err = "fwctl_mock.0 has more than one fwctl device (fwctl5 and fwctl6)",
