@@ -8,9 +8,10 @@
 #     and the uAPI index must list fwctl/index
 #   - sparse (C=2) + W=1 build of drivers/fwctl and of the CXL core's
 #     Features files against the debug kernel tree: no warning line
-# plus checkpatch on patches/*.patch, and shellcheck, a python syntax check
-# and parse.py's self-test on sample logs (testbed/samples/expected) for the
-# test bed itself. Prints every problem; exits 1 if there was any.
+# plus checkpatch on patches/*.patch; for tools/fwctl its host test (ASan,
+# UBSan), a MOCK=0 build, `make install` and groff on its man page; and for
+# the test bed itself shellcheck, a python syntax check and parse.py's
+# self-test on sample logs (testbed/samples/expected). Prints every problem; exits 1 if there was any.
 set -euo pipefail
 
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -197,9 +198,31 @@ else
 	problem "tools/fwctl host test (make -C tools/fwctl check)" "$(grep -v '^ok ' <<<"$out")"
 fi
 
-# The test bed's own scripts.
+# The tool without the mock's commands, warning-free, and what
+# `make install` puts where; its man page and bash completion.
+if ! out=$(make -s -C tools/fwctl OUTPUT="$hosttest/nomock-" MOCK=0 \
+	CFLAGS="-O2 -Werror" 2>&1); then
+	problem "tools/fwctl built with MOCK=0" "$out"
+elif "$hosttest/nomock-fwctl" help mock >/dev/null 2>&1; then
+	problem "tools/fwctl built with MOCK=0" "it still has the mock command"
+fi
+if ! out=$(make -s -C tools/fwctl OUTPUT="$hosttest" DESTDIR="$hosttest/root" \
+	PREFIX=/usr install 2>&1); then
+	problem "make -C tools/fwctl install" "$out"
+else
+	for f in sbin/fwctl share/man/man8/fwctl.8 share/bash-completion/completions/fwctl; do
+		[[ -f $hosttest/root/usr/$f ]] ||
+			problem "make -C tools/fwctl install" "no /usr/$f in DESTDIR"
+	done
+fi
+out=$(groff -man -ww -z tools/fwctl/fwctl.8 2>&1)
+[[ -z $out ]] || problem "groff -man -ww tools/fwctl/fwctl.8" "$out"
+
+# The test bed's own scripts, and the tool's bash completion.
 if command -v shellcheck >/dev/null; then
 	out=$(shellcheck -x testbed/*.sh .ci/run 2>&1) || problem "shellcheck" "$out"
+	out=$(shellcheck -s bash tools/fwctl/fwctl.bash 2>&1) ||
+		problem "shellcheck tools/fwctl/fwctl.bash" "$out"
 else
 	log "lint: shellcheck not installed, skipped"
 fi
