@@ -206,6 +206,10 @@ if have_cxl_test; then
 	export FWCTL_CXL_REQUIRED
 fi
 
+# The test bed always packs the fwctl tool: its selftest must not skip.
+FWCTL_TOOL_REQUIRED=1
+export FWCTL_TOOL_REQUIRED
+
 for t in $SELFTESTS; do
 	mark "selftest begin $t"
 	(cd /selftests && timeout "$SELFTEST_TIMEOUT" "./$t")

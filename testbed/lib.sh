@@ -411,9 +411,10 @@ build_selftests() {
 	mkdir -p "$out"
 	: >"$out/.progs"
 	[[ -f $dir/Makefile ]] || { log "no selftests in $dir"; return 0; }
-	export LDFLAGS=-static KHDR_INCLUDES="-isystem $hdrs"
+	# FWCTL_TOOL_REQUIRED: the guest has the tool, so its test must build
+	export LDFLAGS=-static KHDR_INCLUDES="-isystem $hdrs" FWCTL_TOOL_REQUIRED=1
 	if ! make -C "$dir" OUTPUT="$out" >"$logf" 2>&1; then
-		unset LDFLAGS KHDR_INCLUDES
+		unset LDFLAGS KHDR_INCLUDES FWCTL_TOOL_REQUIRED
 		log "FAILED: selftest build (log: $logf)"
 		tail -n 40 "$logf" >&2
 		return 1
@@ -423,7 +424,7 @@ build_selftests() {
 		selftest_var "$out" TEST_GEN_PROGS_EXTENDED
 		selftest_var "$out" TEST_GEN_FILES
 	} >"$out/.extras"
-	unset LDFLAGS KHDR_INCLUDES
+	unset LDFLAGS KHDR_INCLUDES FWCTL_TOOL_REQUIRED
 	log "selftests: $(xargs -r -n1 basename <"$out/.progs" | tr '\n' ' ')"
 }
 
