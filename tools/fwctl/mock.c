@@ -112,20 +112,24 @@ static struct fwctl_mock_rsp *mock_cmd(int fd, __u32 scope, __u16 opcode,
 	return rsp;
 }
 
-/* A request: its name, its number of arguments and the scope it needs */
+/*
+ * A request: its name, the command it sends, its number of arguments and
+ * the scope it needs
+ */
 static const struct mock_request {
 	const char *name;
+	__u16 opcode;
 	int nargs;		/* -1: one or more */
 	__u32 scope;
 } mock_requests[] = {
-	{ "query", 0, FWCTL_RPC_CONFIGURATION },
-	{ "echo", 1, FWCTL_RPC_CONFIGURATION },
-	{ "sum", -1, FWCTL_RPC_CONFIGURATION },
-	{ "obj-create", 1, FWCTL_RPC_CONFIGURATION },
-	{ "read-log", 1, FWCTL_RPC_DEBUG_READ_ONLY },
-	{ "read-reg", 1, FWCTL_RPC_DEBUG_READ_ONLY },
-	{ "write-reg", 2, FWCTL_RPC_DEBUG_WRITE },
-	{ "poke", 2, FWCTL_RPC_DEBUG_WRITE_FULL },
+	{ "query", FWCTL_MOCK_OP_QUERY, 0, FWCTL_RPC_CONFIGURATION },
+	{ "echo", FWCTL_MOCK_OP_ECHO, 1, FWCTL_RPC_CONFIGURATION },
+	{ "sum", FWCTL_MOCK_OP_SUM, -1, FWCTL_RPC_CONFIGURATION },
+	{ "obj-create", FWCTL_MOCK_OP_OBJ_CREATE, 1, FWCTL_RPC_CONFIGURATION },
+	{ "read-log", FWCTL_MOCK_OP_READ_LOG, 1, FWCTL_RPC_DEBUG_READ_ONLY },
+	{ "read-reg", FWCTL_MOCK_OP_READ_REG, 1, FWCTL_RPC_DEBUG_READ_ONLY },
+	{ "write-reg", FWCTL_MOCK_OP_WRITE_REG, 2, FWCTL_RPC_DEBUG_WRITE },
+	{ "poke", FWCTL_MOCK_OP_POKE, 2, FWCTL_RPC_DEBUG_WRITE_FULL },
 };
 
 static int mock_query(int fd, __u32 scope)
@@ -222,36 +226,32 @@ static int mock_read_log(int fd, __u32 scope, __u64 n)
 	return 0;
 }
 
-/* The request with a header-only response: its value, printed */
-static int mock_simple(int fd, __u32 scope, const char *req, __u64 arg1,
+/*
+ * A request with a header-only response, @payload its bytes (write-reg
+ * sends @arg2 instead): the response's value, printed.
+ */
+static int mock_simple(int fd, __u32 scope, __u16 opcode, __u64 arg1,
 		       __u64 arg2, const struct bytes *payload)
 {
+	const void *data = payload->data;
+	size_t data_len = payload->len;
 	struct fwctl_mock_rsp *rsp;
 	struct json_object *obj;
 	__u32 rsp_len;
 	int rc;
 
-	if (!strcmp(req, "sum"))
-		rsp = mock_cmd(fd, scope, FWCTL_MOCK_OP_SUM, 0, payload->data,
-			       payload->len, sizeof(*rsp), &rsp_len, &rc);
-	else if (!strcmp(req, "obj-create"))
-		rsp = mock_cmd(fd, scope, FWCTL_MOCK_OP_OBJ_CREATE, arg1, NULL,
-			       0, sizeof(*rsp), &rsp_len, &rc);
-	else if (!strcmp(req, "read-reg"))
-		rsp = mock_cmd(fd, scope, FWCTL_MOCK_OP_READ_REG, arg1, NULL, 0,
-			       sizeof(*rsp), &rsp_len, &rc);
-	else if (!strcmp(req, "write-reg"))
-		rsp = mock_cmd(fd, scope, FWCTL_MOCK_OP_WRITE_REG, arg1, &arg2,
-			       sizeof(arg2), sizeof(*rsp), &rsp_len, &rc);
-	else
-		rsp = mock_cmd(fd, scope, FWCTL_MOCK_OP_POKE, arg1,
-			       payload->data, payload->len, sizeof(*rsp),
-			       &rsp_len, &rc);
+	if (opcode == FWCTL_MOCK_OP_WRITE_REG) {
+		data = &arg2;
+		data_len = sizeof(arg2);
+	}
+	rsp = mock_cmd(fd, scope, opcode, arg1, data, data_len, sizeof(*rsp),
+		       &rsp_len, &rc);
 	if (!rsp)
 		return rc;
 
 	obj = json_output ? json_object_new_object() : NULL;
-	if (!strcmp(req, "sum")) {
+	switch (opcode) {
+	case FWCTL_MOCK_OP_SUM:
 		if (obj) {
 			json_add_u64(obj, "len", payload->len);
 			json_add_u64(obj, "sum", rsp->value);
@@ -259,7 +259,8 @@ static int mock_simple(int fd, __u32 scope, const char *req, __u64 arg1,
 			printf("sum of %zu bytes: %llu\n", payload->len,
 			       (unsigned long long)rsp->value);
 		}
-	} else if (!strcmp(req, "obj-create")) {
+		break;
+	case FWCTL_MOCK_OP_OBJ_CREATE:
 		if (obj) {
 			json_add_u64(obj, "object", rsp->value);
 			json_add_u64(obj, "tag", arg1);
@@ -268,23 +269,30 @@ static int mock_simple(int fd, __u32 scope, const char *req, __u64 arg1,
 			       (unsigned long long)rsp->value,
 			       (unsigned long long)arg1);
 		}
-	} else if (!strcmp(req, "read-reg") || !strcmp(req, "write-reg")) {
+		break;
+	case FWCTL_MOCK_OP_READ_REG:
 		if (obj) {
 			json_add_u64(obj, "reg", arg1);
 			json_add_u64(obj, "value", rsp->value);
-			if (!strcmp(req, "write-reg"))
-				json_add_u64(obj, "new_value", arg2);
-		} else if (!strcmp(req, "read-reg")) {
+		} else {
 			printf("register %llu: 0x%016llx\n",
 			       (unsigned long long)arg1,
 			       (unsigned long long)rsp->value);
+		}
+		break;
+	case FWCTL_MOCK_OP_WRITE_REG:
+		if (obj) {
+			json_add_u64(obj, "reg", arg1);
+			json_add_u64(obj, "value", rsp->value);
+			json_add_u64(obj, "new_value", arg2);
 		} else {
 			printf("register %llu: 0x%016llx -> 0x%016llx\n",
 			       (unsigned long long)arg1,
 			       (unsigned long long)rsp->value,
 			       (unsigned long long)arg2);
 		}
-	} else {
+		break;
+	default:	/* POKE */
 		if (obj) {
 			json_add_u64(obj, "offset", arg1);
 			json_add_u64(obj, "written", rsp->value);
@@ -338,38 +346,49 @@ static int cmd_mock(const struct command *cmd, int argc, char **argv)
 			    req->nargs == 1 || req->nargs < 0 ? "" : "s");
 	if (!have_scope)
 		scope = req->scope;
-	if (!strcmp(req->name, "obj-create")) {
+	switch (req->opcode) {
+	case FWCTL_MOCK_OP_OBJ_CREATE:
 		arg1 = parse_number(cmd, "tag", args[0], ULLONG_MAX);
-	} else if (!strcmp(req->name, "read-log")) {
+		break;
+	case FWCTL_MOCK_OP_READ_LOG:
 		arg1 = parse_number(cmd, "length", args[0],
 				    FWCTL_MAX_RPC_LEN -
 				    sizeof(struct fwctl_mock_rsp));
-	} else if (!strcmp(req->name, "read-reg") ||
-		   !strcmp(req->name, "write-reg")) {
+		break;
+	case FWCTL_MOCK_OP_READ_REG:
+	case FWCTL_MOCK_OP_WRITE_REG:
 		arg1 = parse_number(cmd, "register", args[0], ULLONG_MAX);
-		if (nargs == 2)
+		if (req->opcode == FWCTL_MOCK_OP_WRITE_REG)
 			arg2 = parse_number(cmd, "value", args[1], ULLONG_MAX);
-	} else if (!strcmp(req->name, "sum")) {
+		break;
+	case FWCTL_MOCK_OP_SUM:
 		for (i = 0; i != nargs; i++)
 			parse_hex(cmd, &payload, args[i]);
-	} else if (!strcmp(req->name, "poke")) {
+		break;
+	case FWCTL_MOCK_OP_POKE:
 		arg1 = parse_number(cmd, "offset", args[0], ULLONG_MAX);
 		parse_hex(cmd, &payload, args[1]);
 		if (!payload.len)
 			usage_error(cmd, "poke needs at least one byte");
+		break;
 	}
 
 	open_device_of_type(cmd, argv[optind], &dev, FWCTL_DEVICE_TYPE_MOCK);
 
-	if (!strcmp(req->name, "query"))
+	switch (req->opcode) {
+	case FWCTL_MOCK_OP_QUERY:
 		rc = mock_query(dev.fd, scope);
-	else if (!strcmp(req->name, "echo"))
+		break;
+	case FWCTL_MOCK_OP_ECHO:
 		rc = mock_echo(dev.fd, scope, args[0]);
-	else if (!strcmp(req->name, "read-log"))
+		break;
+	case FWCTL_MOCK_OP_READ_LOG:
 		rc = mock_read_log(dev.fd, scope, arg1);
-	else
-		rc = mock_simple(dev.fd, scope, req->name, arg1, arg2,
+		break;
+	default:
+		rc = mock_simple(dev.fd, scope, req->opcode, arg1, arg2,
 				 &payload);
+	}
 	free(payload.data);
 	close(dev.fd);
 	return rc;
